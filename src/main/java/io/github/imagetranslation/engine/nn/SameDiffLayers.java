@@ -1,0 +1,209 @@
+package io.github.imagetranslation.engine.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+
+import io.github.imagetranslation.engine.nn.ParameterStore.Init;
+
+/**
+ * Builds the layers the generators and discriminators are made of into one SameDiff graph (NCHW, float32),
+ * taking their weights from a {@link ParameterStore}. Blocks that SameDiff lacks or gets wrong are composed
+ * here from ops whose gradients are right: reflection padding from slices (SameDiff's reflect pad has a wrong
+ * gradient), instance norm with the reference's epsilon, dropout as a multiplication by a mask fed from
+ * outside (SameDiff's dropout ops have no gradient).
+ * <p>
+ * A network can be built a second time on the same weights with {@link #frozen()}: its weights then pass
+ * through stop-gradient, so a loss on that copy trains only what lies upstream of it (how one graph trains a
+ * generator through a discriminator without training the discriminator).
+ */
+public final class SameDiffLayers {
+
+	/** Epsilon added to the variance in instance and batch normalisation (PyTorch's default). */
+	public static final double NORM_EPSILON = 1e-5;
+
+	/** A dropout layer's mask placeholder and the shape of its input. */
+	public static final class DropoutSite {
+		public final String placeholder;
+		public final long[] shape;
+		public final double rate;
+
+		DropoutSite(String placeholder, long[] shape, double rate) {
+			this.placeholder = placeholder;
+			this.shape = shape;
+			this.rate = rate;
+		}
+	}
+
+	private final SameDiff sd;
+	private final ParameterStore params;
+	private final NormType norm;
+	private final boolean training;
+	private final boolean frozen;
+	private final List<DropoutSite> dropoutSites;
+	private final Map<String, SDVariable> frozenViews;
+
+	/**
+	 * @param training whether dropout layers are active (they then need their masks fed as placeholders)
+	 */
+	public SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training) {
+		this(sd, params, norm, training, false, new ArrayList<>(), new HashMap<>());
+	}
+
+	private SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training, boolean frozen,
+			List<DropoutSite> dropoutSites, Map<String, SDVariable> frozenViews) {
+		this.sd = sd;
+		this.params = params;
+		this.norm = norm;
+		this.training = training;
+		this.frozen = frozen;
+		this.dropoutSites = dropoutSites;
+		this.frozenViews = frozenViews;
+	}
+
+	/** The same graph and weights with a different normalisation type. */
+	public SameDiffLayers withNorm(NormType other) {
+		return new SameDiffLayers(sd, params, other, training, frozen, dropoutSites, frozenViews);
+	}
+
+	/** The same graph and weights, seen through stop-gradient. */
+	public SameDiffLayers frozen() {
+		return new SameDiffLayers(sd, params, norm, training, true, dropoutSites, frozenViews);
+	}
+
+	public SameDiff graph() { return sd; }
+
+	public NormType norm() { return norm; }
+
+	public boolean training() { return training; }
+
+	/** Dropout masks this graph needs fed when training, in creation order. */
+	public List<DropoutSite> dropoutSites() {
+		return Collections.unmodifiableList(dropoutSites);
+	}
+
+	/** The graph variable for parameter {@code name}, creating the parameter if needed. */
+	public SDVariable param(String name, long[] shape, Init init) {
+		SDVariable var = sd.getVariable(name);
+		if (var == null)
+			var = sd.var(name, params.getOrCreate(name, shape, init));
+		if (!frozen) return var;
+		SDVariable view = frozenViews.get(name);
+		if (view == null) {
+			view = new StopGradient(sd, var).outputVariable();
+			frozenViews.put(name, view);
+		}
+		return view;
+	}
+
+	/** Convolution with zero padding {@code pad} on every side (PyTorch's {@code Conv2d(in, out, k, stride, pad)}). */
+	public SDVariable conv2d(String name, SDVariable x, int in, int out, int k, int stride, int pad, boolean bias) {
+		SDVariable w = param(name + ".W", new long[] { k, k, in, out }, Init.WEIGHT);
+		Conv2DConfig config = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
+				.paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO).build();
+		if (!bias) return sd.cnn().conv2d(x, w, config);
+		SDVariable b = param(name + ".b", new long[] { out }, Init.ZERO);
+		return sd.cnn().conv2d(x, w, b, config);
+	}
+
+	/**
+	 * Transposed convolution that exactly doubles the plane: kernel 4 with padding 1 (as in the U-Net), or
+	 * kernel 3 with one extra output row and column (PyTorch's {@code output_padding=1}, as in the ResNet
+	 * generator; the output grid is offset by one pixel relative to PyTorch's, which changes nothing for a
+	 * network trained here).
+	 */
+	public SDVariable upsample2x(String name, SDVariable x, int in, int out, int k, boolean bias) {
+		if (k != 3 && k != 4) throw new IllegalArgumentException("Transposed convolution kernel must be 3 or 4, got " + k);
+		SDVariable w = param(name + ".W", new long[] { k, k, out, in }, Init.WEIGHT);
+		DeConv2DConfig.DeConv2DConfigBuilder config = DeConv2DConfig.builder().kH(k).kW(k).sH(2).sW(2)
+				.dataFormat(DeConv2DConfig.NCHW);
+		if (k == 4) config.pH(1).pW(1).isSameMode(false);
+		else config.isSameMode(true);
+		if (!bias) return sd.cnn().deconv2d(x, w, config.build());
+		SDVariable b = param(name + ".b", new long[] { out }, Init.ZERO);
+		return sd.cnn().deconv2d(x, w, b, config.build());
+	}
+
+	/** This builder's normalisation over {@code channels} channels (identity for {@link NormType#NONE}). */
+	public SDVariable norm(String name, SDVariable x, int channels) {
+		switch (norm) {
+			case INSTANCE:
+				return standardize(x, 2, 3);
+			case BATCH: {
+				SDVariable gain = param(name + ".gamma", new long[] { 1, channels, 1, 1 }, Init.SCALE);
+				SDVariable shift = param(name + ".beta", new long[] { 1, channels, 1, 1 }, Init.ZERO);
+				return standardize(x, 0, 2, 3).mul(gain).add(shift);
+			}
+			default:
+				return x;
+		}
+	}
+
+	/** (x - mean) / sqrt(var + eps) over {@code dims}, with the biased variance as PyTorch's norms use. */
+	SDVariable standardize(SDVariable x, int... dims) {
+		SDVariable centred = x.sub(sd.mean(x, true, dims));
+		SDVariable variance = sd.mean(sd.math().square(centred), true, dims);
+		return centred.mul(sd.math().rsqrt(variance.add(NORM_EPSILON)));
+	}
+
+	/** Reflection padding by {@code p} pixels on every side of the plane (no edge pixel repeated). */
+	public SDVariable reflectionPad(SDVariable x, int p) {
+		if (p == 0) return x;
+		return reflect(reflect(x, 2, p), 3, p);
+	}
+
+	private SDVariable reflect(SDVariable x, int axis, int p) {
+		SDVariable[] parts = new SDVariable[2 * p + 1];
+		for (int i = 0; i < p; i++) {
+			parts[i] = slice(x, axis, p - i, p - i + 1);
+			parts[p + 1 + i] = slice(x, axis, -2 - i, -1 - i);
+		}
+		parts[p] = x;
+		return sd.concat(axis, parts);
+	}
+
+	private static SDVariable slice(SDVariable x, int axis, long from, long to) {
+		SDIndex[] index = { SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.all() };
+		index[axis] = SDIndex.interval(from, to);
+		return x.get(index);
+	}
+
+	/**
+	 * Inverted dropout of {@code rate}: multiplies by a mask placeholder of {@code shape} (0 or 1 / (1 - rate)
+	 * per element) that the trainer fills; identity when this builder is not for training.
+	 */
+	public SDVariable dropout(String name, SDVariable x, long[] shape, double rate) {
+		if (!training || rate <= 0) return x;
+		String placeholder = name + ".mask";
+		SDVariable mask = sd.getVariable(placeholder);
+		if (mask == null) {
+			mask = sd.placeHolder(placeholder, DataType.FLOAT, shape);
+			dropoutSites.add(new DropoutSite(placeholder, shape, rate));
+		}
+		return x.mul(mask);
+	}
+
+	public SDVariable relu(SDVariable x) {
+		return sd.nn().relu(x, 0);
+	}
+
+	public SDVariable leakyRelu(SDVariable x, double alpha) {
+		return sd.nn().leakyRelu(x, alpha);
+	}
+
+	public SDVariable tanh(SDVariable x) {
+		return sd.math().tanh(x);
+	}
+}
