@@ -6,8 +6,8 @@ public enum NormType {
 	INSTANCE,
 	/**
 	 * Standardisation over batch and plane with a learned per-channel scale and shift, always using the
-	 * statistics of the current batch (as the reference implementation does when it is not put in eval mode);
-	 * with batch size 1 it equals instance norm plus an affine.
+	 * statistics of the current batch while training (as the reference implementation does when it is not put
+	 * in eval mode) and of each image at inference; with batch size 1 it equals instance norm plus an affine.
 	 */
 	BATCH,
 	/** No normalisation; convolutions then carry a bias. */

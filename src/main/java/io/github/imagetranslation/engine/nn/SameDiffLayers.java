@@ -144,7 +144,10 @@ public final class SameDiffLayers {
 			case BATCH: {
 				SDVariable gain = param(name + ".gamma", new long[] { 1, channels, 1, 1 }, Init.SCALE);
 				SDVariable shift = param(name + ".beta", new long[] { 1, channels, 1, 1 }, Init.ZERO);
-				return standardize(x, 0, 2, 3).mul(gain).add(shift);
+				// batch statistics while training; per image at inference, so that images or tiles
+				// translated together do not change each other
+				SDVariable standardized = training ? standardize(x, 0, 2, 3) : standardize(x, 2, 3);
+				return standardized.mul(gain).add(shift);
 			}
 			default:
 				return x;

@@ -1,0 +1,60 @@
+package io.github.imagetranslation.engine.nn;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+
+/**
+ * Prepares ND4J's native runtime before its first use. Threading and BLAS settings are read from environment
+ * variables when the native library loads, and Fiji cannot set those before its JVM starts, so they are set
+ * here through libc when the user has not set them: OpenMP waits passively (busy waiting collapses
+ * throughput as soon as anything else runs on the machine), and the bundled OpenBLAS, which otherwise takes
+ * current CPUs for a 2004 Pentium, is told the CPU's real vector width.
+ */
+public final class NativeRuntime {
+
+	private interface LibC extends Library {
+		int setenv(String name, String value, int overwrite);
+	}
+
+	private static boolean prepared;
+
+	private NativeRuntime() {}
+
+	/** Sets the environment once per process; later calls do nothing. */
+	public static synchronized void prepare() {
+		if (prepared) return;
+		prepared = true;
+		setDefault("OMP_WAIT_POLICY", "PASSIVE");
+		String core = openBlasCoreType();
+		if (core != null) setDefault("OPENBLAS_CORETYPE", core);
+	}
+
+	private static void setDefault(String name, String value) {
+		if (System.getenv(name) != null) return;
+		try {
+			LibC libc = Native.load("c", LibC.class);
+			libc.setenv(name, value, 0);
+		} catch (UnsatisfiedLinkError | RuntimeException e) {
+			// not on Linux/macOS libc: the library defaults apply, which is only slower
+		}
+	}
+
+	/** "SkylakeX" on AVX-512 CPUs, "Haswell" on AVX2 CPUs, null otherwise or when unknown. */
+	static String openBlasCoreType() {
+		try {
+			String cpu = new String(Files.readAllBytes(Paths.get("/proc/cpuinfo")));
+			int flags = cpu.indexOf("\nflags");
+			if (flags < 0) return null;
+			String line = cpu.substring(flags, cpu.indexOf('\n', flags + 1));
+			if (line.contains(" avx512f")) return "SkylakeX";
+			if (line.contains(" avx2")) return "Haswell";
+			return null;
+		} catch (IOException | RuntimeException e) {
+			return null;
+		}
+	}
+}

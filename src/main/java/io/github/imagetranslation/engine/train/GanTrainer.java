@@ -1,0 +1,158 @@
+package io.github.imagetranslation.engine.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.imagetranslation.engine.random.SplitMix64;
+
+/**
+ * The epoch loop shared by the pix2pix and CycleGAN trainers: learning-rate schedule, iteration and epoch
+ * counting, loss history, speed and time left, cancellation and checkpoints. Subclasses do one iteration.
+ * Everything the loop keeps (position, random state, running loss sums, history) is saved by
+ * {@link #loopState()} and restored by {@link #restoreLoopState}, so a resumed run continues its loss curve
+ * and schedule where it stopped.
+ */
+public abstract class GanTrainer {
+
+	/** Writes a checkpoint of a trainer; called by {@link #train} as configured. */
+	@FunctionalInterface
+	public interface CheckpointWriter {
+		void write(GanTrainer trainer) throws java.io.IOException;
+	}
+
+	/** The loop's saved position (plain fields, stored as JSON in a model's training state). */
+	public static final class LoopState {
+		public int epoch;
+		public int iterationInEpoch;
+		public long iterationsDone;
+		public long randomState;
+		public long[] samplerState;
+		public LinkedHashMap<String, Double> epochLossSums = new LinkedHashMap<>();
+		public double epochSeconds;
+	}
+
+	protected final SplitMix64 random;
+	private final LearningRateSchedule schedule;
+	private final List<EpochRecord> history = new ArrayList<>();
+	private final LinkedHashMap<String, Double> epochLossSums = new LinkedHashMap<>();
+	private int epoch;
+	private int iterationInEpoch;
+	private long iterationsDone;
+	private double epochSeconds;
+	private double recentSecondsPerIteration = Double.NaN;
+
+	protected GanTrainer(LearningRateSchedule schedule, long seed) {
+		this.schedule = schedule;
+		this.random = new SplitMix64(seed);
+	}
+
+	/** Iterations in one epoch. */
+	public abstract int epochLength();
+
+	/** Does one training iteration at learning rate {@code lr} and returns its losses by name. */
+	protected abstract Map<String, Double> iterate(double lr);
+
+	/** The position of the data sampler, saved with the loop state. */
+	protected abstract long[] samplerState();
+
+	protected abstract void restoreSamplerState(long[] state);
+
+	/**
+	 * Trains until the schedule ends or {@code monitor} cancels. {@code checkpoint} (may be null) is written
+	 * every {@code checkpointEvery} iterations (0: never) and after every epoch.
+	 *
+	 * @return true if the schedule was completed, false if cancelled
+	 */
+	public boolean train(TrainingMonitor monitor, CheckpointWriter checkpoint, int checkpointEvery)
+			throws java.io.IOException {
+		while (!isFinished()) {
+			if (monitor.isCancelled()) return false;
+			double lr = schedule.rate(epoch);
+			long start = System.nanoTime();
+			Map<String, Double> losses = iterate(lr);
+			double seconds = (System.nanoTime() - start) / 1e9;
+			recentSecondsPerIteration = Double.isNaN(recentSecondsPerIteration) ? seconds
+					: 0.9 * recentSecondsPerIteration + 0.1 * seconds;
+			epochSeconds += seconds;
+			losses.forEach((k, v) -> epochLossSums.merge(k, v, Double::sum));
+			iterationInEpoch++;
+			iterationsDone++;
+			monitor.iterationDone(progress(losses, lr));
+			boolean epochEnds = iterationInEpoch >= epochLength();
+			if (epochEnds) {
+				Map<String, Double> means = new LinkedHashMap<>();
+				int n = iterationInEpoch;
+				epochLossSums.forEach((k, v) -> means.put(k, v / n));
+				history.add(new EpochRecord(epoch, lr, epochSeconds, means));
+				TrainingProgress done = progress(means, lr);
+				epoch++;
+				iterationInEpoch = 0;
+				epochSeconds = 0;
+				epochLossSums.clear();
+				monitor.epochDone(done);
+			}
+			if (checkpoint != null && (epochEnds || (checkpointEvery > 0 && iterationsDone % checkpointEvery == 0)))
+				checkpoint.write(this);
+		}
+		return true;
+	}
+
+	private TrainingProgress progress(Map<String, Double> losses, double lr) {
+		return new TrainingProgress(Math.min(epoch, schedule.epochs() - 1), schedule.epochs(),
+				iterationInEpoch == 0 ? epochLength() : iterationInEpoch, epochLength(), iterationsDone, iterationsTotal(),
+				lr, losses, recentSecondsPerIteration);
+	}
+
+	/** Whether every epoch of the schedule is done. */
+	public boolean isFinished() {
+		return epoch >= schedule.epochs();
+	}
+
+	/** Epochs completed. */
+	public int epochsDone() { return epoch; }
+
+	/** Iterations done, including those of sessions this run resumed. */
+	public long iterationsDone() { return iterationsDone; }
+
+	/** Iterations the whole schedule takes. */
+	public long iterationsTotal() {
+		return (long) schedule.epochs() * epochLength();
+	}
+
+	/** Mean losses of every finished epoch. */
+	public List<EpochRecord> history() {
+		return Collections.unmodifiableList(history);
+	}
+
+	public LearningRateSchedule schedule() { return schedule; }
+
+	/** A snapshot of the loop's position for a saved training state. */
+	public LoopState loopState() {
+		LoopState s = new LoopState();
+		s.epoch = epoch;
+		s.iterationInEpoch = iterationInEpoch;
+		s.iterationsDone = iterationsDone;
+		s.randomState = random.state();
+		s.samplerState = samplerState();
+		s.epochLossSums = new LinkedHashMap<>(epochLossSums);
+		s.epochSeconds = epochSeconds;
+		return s;
+	}
+
+	/** Continues from a saved position and history. */
+	public void restoreLoopState(LoopState s, List<EpochRecord> savedHistory) {
+		epoch = s.epoch;
+		iterationInEpoch = s.iterationInEpoch;
+		iterationsDone = s.iterationsDone;
+		random.setState(s.randomState);
+		restoreSamplerState(s.samplerState);
+		epochLossSums.clear();
+		if (s.epochLossSums != null) epochLossSums.putAll(s.epochLossSums);
+		epochSeconds = s.epochSeconds;
+		history.clear();
+		history.addAll(savedHistory);
+	}
+}
