@@ -21,8 +21,8 @@ public final class ModelDescription {
 	public static final String PIX2PIX = "pix2pix";
 	public static final String CYCLEGAN = "cyclegan";
 
-	public String format = ModelFile.FORMAT;
-	public int formatVersion = ModelFile.FORMAT_VERSION;
+	public String format = ModelArchive.FORMAT;
+	public int formatVersion = ModelArchive.FORMAT_VERSION;
 	/** {@link #PIX2PIX} or {@link #CYCLEGAN}. */
 	public String kind;
 	/** ISO-8601 time of writing. */

@@ -42,6 +42,17 @@ public final class DiscriminatorSpec {
 		}
 	}
 
+	/**
+	 * This spec after the constructor's checks, for one read from a file (JSON readers bypass constructors).
+	 *
+	 * @throws IllegalArgumentException naming what is wrong
+	 */
+	public DiscriminatorSpec checked() {
+		if (architecture == null || norm == null)
+			throw new IllegalArgumentException("discriminator lacks its architecture or normalisation");
+		return new DiscriminatorSpec(architecture, layers, ndf, norm, inChannels);
+	}
+
 	public Architecture architecture() { return architecture; }
 
 	public int layers() { return layers; }

@@ -73,6 +73,17 @@ public final class GeneratorSpec {
 		throw new IllegalArgumentException("Unknown generator '" + name + "': use unet_128, unet_256, resnet_6blocks or resnet_9blocks");
 	}
 
+	/**
+	 * This spec after the constructor's checks, for one read from a file (JSON readers bypass constructors).
+	 *
+	 * @throws IllegalArgumentException naming what is wrong
+	 */
+	public GeneratorSpec checked() {
+		if (architecture == null || norm == null)
+			throw new IllegalArgumentException("generator lacks its architecture or normalisation");
+		return new GeneratorSpec(architecture, depth, ngf, norm, dropout, inChannels, outChannels);
+	}
+
 	public Architecture architecture() { return architecture; }
 
 	/** Down-samplings of a U-Net, residual blocks of a ResNet. */
