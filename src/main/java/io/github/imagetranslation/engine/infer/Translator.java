@@ -76,7 +76,7 @@ public final class Translator {
 		FloatImage padded = ReflectionPadding.pad(normalized, top, left, ph, pw);
 		INDArray in = Nd4j.create(padded.data(), new long[] { 1, padded.channels(), ph, pw }, 'c');
 		INDArray out = sd.output(Collections.singletonMap("input", in), outputName).get(outputName);
-		float[] values = out.reshape('c', out.length()).toFloatVector();
+		float[] values = out.reshape(out.length()).toFloatVector();
 		in.close();
 		if (out.closeable()) out.close();
 		FloatImage result = new FloatImage(spec.outChannels(), ph, pw, values);

@@ -151,8 +151,10 @@ public final class ModelFile {
 		if (domain.channels < 1) throw new IllegalArgumentException("a domain has " + domain.channels + " channels");
 		if (domain.normalization == null || domain.typicalRange == null)
 			throw new IllegalArgumentException("a domain lacks its normalisation");
-		domain.normalization.checked();
-		domain.typicalRange.checked(domain.channels);
+		if (domain.normalization.type() == null) throw new IllegalArgumentException("a domain has an unknown normalisation type");
+		int n = domain.typicalRange.size();
+		if (n != 1 && n != domain.channels)
+			throw new IllegalArgumentException("a domain of " + domain.channels + " channels has an intensity range for " + n);
 	}
 
 	private interface NetworkBuilder {

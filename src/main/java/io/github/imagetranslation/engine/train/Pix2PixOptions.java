@@ -83,7 +83,7 @@ public final class Pix2PixOptions {
 		return GeneratorSpec.named(generator, ngf, NormType.parse(norm), dropout, inChannels, outChannels);
 	}
 
-	@OptionDoc("The conditional discriminator, which sees input and output stacked as channels")
+	/** The conditional discriminator, which sees input and output stacked as channels. */
 	public DiscriminatorSpec discriminatorSpec(int channels) {
 		return DiscriminatorSpec.named(discriminator, nLayersD, ndf, NormType.parse(norm), channels);
 	}
