@@ -1,33 +1,24 @@
 package io.github.imagetranslation.engine.data;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import io.github.imagetranslation.engine.image.FloatImage;
 import io.github.imagetranslation.engine.image.SampleType;
-import io.github.imagetranslation.engine.norm.IntensityRange;
 import io.github.imagetranslation.engine.norm.NormalizationRule;
 import io.github.imagetranslation.engine.random.SplitMix64;
 
 /**
- * Aligned input/target pairs ready for pix2pix training: every image normalised to [-1, 1] by its rule,
- * then served as random aligned patches (the same window and the same mirroring in input and target).
- * Pairs may come from two folders, two stacks or one large image pair; all must have the same channel counts
- * and be at least one patch in size. The targets' typical intensity range is kept so that translated images
- * can be brought back to the target's range.
+ * Aligned input/target pairs ready for pix2pix training, served as random aligned patches (the same window
+ * and the same mirroring in input and target). Pairs may come from two folders, two stacks or one large
+ * image pair.
  */
 public final class PairedTrainingData {
 
-	private final List<ImagePair> normalized = new ArrayList<>();
-	private final int inputChannels;
-	private final int targetChannels;
+	private final DomainImages inputs;
+	private final DomainImages targets;
 	private final int patchSize;
-	private final IntensityRange typicalInputRange;
-	private final IntensityRange typicalTargetRange;
 	private final PatchSampler sampler;
-	private final SampleType inputType;
-	private final SampleType targetType;
 
 	/**
 	 * @param inputType sample type the inputs were read as (recorded in the model)
@@ -35,73 +26,46 @@ public final class PairedTrainingData {
 	 */
 	public PairedTrainingData(List<ImagePair> pairs, SampleType inputType, SampleType targetType,
 			NormalizationRule inputRule, NormalizationRule targetRule, int patchSize) {
-		this.inputType = inputType;
-		this.targetType = targetType;
 		if (pairs.isEmpty()) throw new IllegalArgumentException("No image pairs to train on");
 		if (patchSize < 1) throw new IllegalArgumentException("Patch size must be positive, got " + patchSize);
-		this.patchSize = patchSize;
-		inputChannels = pairs.get(0).input().channels();
-		targetChannels = pairs.get(0).target().channels();
-		List<IntensityRange> inputRanges = new ArrayList<>();
-		List<IntensityRange> targetRanges = new ArrayList<>();
-		List<int[]> sizes = new ArrayList<>();
+		List<FloatImage> in = new ArrayList<>(), tg = new ArrayList<>();
+		List<String> names = new ArrayList<>();
 		for (ImagePair p : pairs) {
-			FloatImage in = p.input(), tg = p.target();
-			if (in.channels() != inputChannels || tg.channels() != targetChannels)
-				throw new IllegalArgumentException("Pair " + p.name() + " has " + in.channels() + " -> " + tg.channels()
-						+ " channels but the first pair has " + inputChannels + " -> " + targetChannels + "; all pairs must match");
-			if (in.height() < patchSize || in.width() < patchSize)
-				throw new IllegalArgumentException("Pair " + p.name() + " is " + in.width() + "x" + in.height()
-						+ ", smaller than the patch size " + patchSize + "; use a smaller patch_size or larger images");
-			IntensityRange inRange = inputRule.measure(in);
-			IntensityRange tgRange = targetRule.measure(tg);
-			inputRanges.add(inRange);
-			targetRanges.add(tgRange);
-			normalized.add(new ImagePair(p.name(), inRange.normalize(in), tgRange.normalize(tg)));
-			sizes.add(new int[] { in.height(), in.width() });
+			in.add(p.input());
+			tg.add(p.target());
+			names.add(p.name());
 		}
-		typicalInputRange = IntensityRange.median(inputRanges);
-		typicalTargetRange = IntensityRange.median(targetRanges);
-		sampler = new PatchSampler(sizes, patchSize);
+		this.patchSize = patchSize;
+		inputs = new DomainImages("input", in, names, inputType, inputRule, patchSize);
+		targets = new DomainImages("target", tg, names, targetType, targetRule, patchSize);
+		sampler = new PatchSampler(inputs.sizes(), patchSize);
 	}
 
-	public int inputChannels() { return inputChannels; }
+	public DomainImages inputs() { return inputs; }
 
-	public SampleType inputSampleType() { return inputType; }
-
-	public SampleType targetSampleType() { return targetType; }
-
-	public int targetChannels() { return targetChannels; }
+	public DomainImages targets() { return targets; }
 
 	public int patchSize() { return patchSize; }
 
 	/** Number of pairs. */
-	public int size() { return normalized.size(); }
-
-	/** The normalised pairs. */
-	public List<ImagePair> normalizedPairs() { return Collections.unmodifiableList(normalized); }
-
-	/** Median of the inputs' measured ranges. */
-	public IntensityRange typicalInputRange() { return typicalInputRange; }
-
-	/** Median of the targets' measured ranges: how translated images are brought back to intensities. */
-	public IntensityRange typicalTargetRange() { return typicalTargetRange; }
+	public int size() { return inputs.size(); }
 
 	public PatchSampler sampler() { return sampler; }
 
 	/**
-	 * Fills {@code inputs} and {@code targets} (NCHW, {@code batch} patches) with the next patches of the
-	 * epoch, each mirrored left-right with probability 1/2 when {@code flip} is set.
+	 * Fills {@code inputBatch} and {@code targetBatch} (NCHW, {@code batch} patches) with the next patches of
+	 * the epoch, each mirrored left-right with probability 1/2 when {@code flip} is set.
 	 */
-	public void nextBatch(SplitMix64 random, boolean flip, int batch, float[] inputs, float[] targets) {
-		int inSize = inputChannels * patchSize * patchSize;
-		int tgSize = targetChannels * patchSize * patchSize;
+	public void nextBatch(SplitMix64 random, boolean flip, int batch, float[] inputBatch, float[] targetBatch) {
+		int inSize = inputs.channels() * patchSize * patchSize;
+		int tgSize = targets.channels() * patchSize * patchSize;
 		for (int b = 0; b < batch; b++) {
-			ImagePair p = normalized.get(sampler.next(random));
-			int[] corner = PatchSampler.randomCorner(random, p.input().height(), p.input().width(), patchSize);
+			int i = sampler.next(random);
+			FloatImage in = inputs.get(i), tg = targets.get(i);
+			int[] corner = PatchSampler.randomCorner(random, in.height(), in.width(), patchSize);
 			boolean mirror = flip && random.nextBoolean();
-			PatchSampler.copyPatch(p.input(), corner, patchSize, mirror, inputs, b * inSize);
-			PatchSampler.copyPatch(p.target(), corner, patchSize, mirror, targets, b * tgSize);
+			PatchSampler.copyPatch(in, corner, patchSize, mirror, inputBatch, b * inSize);
+			PatchSampler.copyPatch(tg, corner, patchSize, mirror, targetBatch, b * tgSize);
 		}
 	}
 }

@@ -1,11 +1,24 @@
 package io.github.imagetranslation.engine.train;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import com.google.gson.JsonObject;
+
+import io.github.imagetranslation.engine.data.DomainImages;
+import io.github.imagetranslation.engine.model.DomainDescription;
+import io.github.imagetranslation.engine.model.ModelDescription;
+import io.github.imagetranslation.engine.model.ModelJson;
+import io.github.imagetranslation.engine.model.TrainingState;
+import io.github.imagetranslation.engine.nn.SameDiffLayers;
 import io.github.imagetranslation.engine.random.SplitMix64;
 
 /**
@@ -47,6 +60,64 @@ public abstract class GanTrainer {
 	protected GanTrainer(LearningRateSchedule schedule, long seed) {
 		this.schedule = schedule;
 		this.random = new SplitMix64(seed);
+	}
+
+	/** A dropout mask for {@code site}: 0 with the site's rate, else 1 / (1 - rate), drawn from this run's random state. */
+	protected INDArray dropoutMask(SameDiffLayers.DropoutSite site) {
+		long n = 1;
+		for (long s : site.shape) n *= s;
+		float[] mask = new float[Math.toIntExact(n)];
+		float keep = (float) (1 / (1 - site.rate));
+		for (int i = 0; i < mask.length; i++)
+			mask[i] = random.nextDouble() < site.rate ? 0 : keep;
+		return Nd4j.create(mask, site.shape, 'c');
+	}
+
+	/**
+	 * The training state of this run: {@code tensors} (e.g. discriminator weights, image pools), each
+	 * optimiser's moments as {@code <name>/m/...} and {@code <name>/v/...} with its step count, and the loop.
+	 */
+	protected TrainingState trainingState(Map<String, INDArray> tensors, Map<String, AdamOptimizer> optimizers) {
+		Map<String, INDArray> all = new LinkedHashMap<>(tensors);
+		Map<String, Integer> steps = new LinkedHashMap<>();
+		optimizers.forEach((name, opt) -> {
+			opt.moments().forEach((k, v) -> all.put(name + "/" + k, v));
+			steps.put(name, opt.steps());
+		});
+		return new TrainingState(all, steps, loopState());
+	}
+
+	/** Restores each optimiser of {@code optimizers} from {@code state}. */
+	protected static void restoreOptimizers(TrainingState state, Map<String, AdamOptimizer> optimizers) {
+		optimizers.forEach((name, opt) -> {
+			Map<String, INDArray> moments = new HashMap<>();
+			String prefix = name + "/";
+			state.tensors.forEach((k, v) -> {
+				if (k.startsWith(prefix)) moments.put(k.substring(prefix.length()), v);
+			});
+			opt.restore(moments, state.optimizerSteps.getOrDefault(name, 0));
+		});
+	}
+
+	/** A description of this run's model with what the loop knows filled in (kind, options, progress, history). */
+	protected ModelDescription describe(String kind, Object options, int patchSize, long seed) {
+		ModelDescription d = new ModelDescription();
+		d.kind = kind;
+		d.created = OffsetDateTime.now().toString();
+		d.software = ModelJson.SOFTWARE;
+		d.patchSize = patchSize;
+		d.options = (JsonObject) ModelJson.gson().toJsonTree(options);
+		d.seed = seed;
+		d.epochsDone = epochsDone();
+		d.iterationsDone = iterationsDone();
+		d.finished = isFinished();
+		d.history = new ArrayList<>(history());
+		return d;
+	}
+
+	/** A domain's description from its training images. */
+	protected static DomainDescription describe(DomainImages images) {
+		return new DomainDescription(images.channels(), images.sampleType().name(), images.rule(), images.typicalRange());
 	}
 
 	/** Iterations in one epoch. */

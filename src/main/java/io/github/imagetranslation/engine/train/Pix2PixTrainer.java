@@ -1,6 +1,5 @@
 package io.github.imagetranslation.engine.train;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,12 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
 import org.nd4j.linalg.factory.Nd4j;
 
-import com.google.gson.JsonObject;
-
 import io.github.imagetranslation.engine.data.PairedTrainingData;
 import io.github.imagetranslation.engine.loss.GanLoss;
 import io.github.imagetranslation.engine.loss.ReconstructionLoss;
-import io.github.imagetranslation.engine.model.DomainDescription;
 import io.github.imagetranslation.engine.model.ModelDescription;
 import io.github.imagetranslation.engine.model.ModelJson;
 import io.github.imagetranslation.engine.model.TrainingState;
@@ -31,7 +27,6 @@ import io.github.imagetranslation.engine.nn.GeneratorSpec;
 import io.github.imagetranslation.engine.nn.NativeRuntime;
 import io.github.imagetranslation.engine.nn.ParameterStore;
 import io.github.imagetranslation.engine.nn.SameDiffLayers;
-import io.github.imagetranslation.engine.norm.NormalizationRule;
 import io.github.imagetranslation.engine.random.SplitMix64;
 
 /**
@@ -79,19 +74,19 @@ public final class Pix2PixTrainer extends GanTrainer {
 		this.options = options;
 		this.data = data;
 		this.params = params;
-		generatorSpec = options.generatorSpec(data.inputChannels(), data.targetChannels());
-		discriminatorSpec = options.discriminatorSpec(data.inputChannels() + data.targetChannels());
+		generatorSpec = options.generatorSpec(data.inputs().channels(), data.targets().channels());
+		discriminatorSpec = options.discriminatorSpec(data.inputs().channels() + data.targets().channels());
 		int b = options.batchSize, p = options.patchSize;
-		inputBatch = new float[b * data.inputChannels() * p * p];
-		targetBatch = new float[b * data.targetChannels() * p * p];
+		inputBatch = new float[b * data.inputs().channels() * p * p];
+		targetBatch = new float[b * data.targets().channels() * p * p];
 
 		SameDiff sd = SameDiff.create();
 		SameDiffLayers layers = new SameDiffLayers(sd, params, generatorSpec.norm(), true);
-		SDVariable realA = sd.placeHolder("realA", DataType.FLOAT, b, data.inputChannels(), p, p);
-		SDVariable realB = sd.placeHolder("realB", DataType.FLOAT, b, data.targetChannels(), p, p);
+		SDVariable realA = sd.placeHolder("realA", DataType.FLOAT, b, data.inputs().channels(), p, p);
+		SDVariable realB = sd.placeHolder("realB", DataType.FLOAT, b, data.targets().channels(), p, p);
 		SDVariable fakeB = generatorSpec.build(layers, G, realA, b, p);
 		SDVariable fakeDetached = new StopGradient(sd, fakeB).outputVariable();
-		GanLoss gan = GanLoss.parse(options.ganLoss);
+		GanLoss gan = options.ganLoss();
 		SDVariable dReal = gan.build(sd, discriminatorSpec.build(layers, D, sd.concat(1, realA, realB)), true);
 		SDVariable dFake = gan.build(sd, discriminatorSpec.build(layers, D, sd.concat(1, realA, fakeDetached)), false);
 		SDVariable gGan = gan.build(sd, discriminatorSpec.build(layers.frozen(), D, sd.concat(1, realA, fakeB)), true);
@@ -127,19 +122,16 @@ public final class Pix2PixTrainer extends GanTrainer {
 			if (k.startsWith(D)) weights.put(k, v);
 		});
 		Pix2PixTrainer t = new Pix2PixTrainer(options, data, ParameterStore.of(weights));
-		t.optimizerG.restore(prefixed(state.tensors, OPT_G), state.optimizerSteps.getOrDefault(OPT_G, 0));
-		t.optimizerD.restore(prefixed(state.tensors, OPT_D), state.optimizerSteps.getOrDefault(OPT_D, 0));
+		restoreOptimizers(state, t.optimizers());
 		t.restoreLoopState(state.loop, d.history);
 		return t;
 	}
 
-	private static Map<String, INDArray> prefixed(Map<String, INDArray> tensors, String name) {
-		Map<String, INDArray> out = new HashMap<>();
-		String prefix = name + "/";
-		tensors.forEach((k, v) -> {
-			if (k.startsWith(prefix)) out.put(k.substring(prefix.length()), v);
-		});
-		return out;
+	private Map<String, AdamOptimizer> optimizers() {
+		Map<String, AdamOptimizer> m = new LinkedHashMap<>();
+		m.put(OPT_G, optimizerG);
+		m.put(OPT_D, optimizerD);
+		return m;
 	}
 
 	@Override
@@ -152,8 +144,8 @@ public final class Pix2PixTrainer extends GanTrainer {
 		data.nextBatch(random, options.flip, options.batchSize, inputBatch, targetBatch);
 		int b = options.batchSize, p = options.patchSize;
 		Map<String, INDArray> feeds = new HashMap<>();
-		feeds.put("realA", Nd4j.create(inputBatch, new long[] { b, data.inputChannels(), p, p }, 'c'));
-		feeds.put("realB", Nd4j.create(targetBatch, new long[] { b, data.targetChannels(), p, p }, 'c'));
+		feeds.put("realA", Nd4j.create(inputBatch, new long[] { b, data.inputs().channels(), p, p }, 'c'));
+		feeds.put("realB", Nd4j.create(targetBatch, new long[] { b, data.targets().channels(), p, p }, 'c'));
 		for (SameDiffLayers.DropoutSite site : dropoutSites)
 			feeds.put(site.placeholder, dropoutMask(site));
 		OutAndGrad result = graph.run(feeds, LOSSES);
@@ -165,16 +157,6 @@ public final class Pix2PixTrainer extends GanTrainer {
 		TrainingGraph.release(result);
 		for (INDArray f : feeds.values()) f.close();
 		return losses;
-	}
-
-	private INDArray dropoutMask(SameDiffLayers.DropoutSite site) {
-		long n = 1;
-		for (long s : site.shape) n *= s;
-		float[] mask = new float[Math.toIntExact(n)];
-		float keep = (float) (1 / (1 - site.rate));
-		for (int i = 0; i < mask.length; i++)
-			mask[i] = random.nextDouble() < site.rate ? 0 : keep;
-		return Nd4j.create(mask, site.shape, 'c');
 	}
 
 	@Override
@@ -194,33 +176,12 @@ public final class Pix2PixTrainer extends GanTrainer {
 	 * @param withTrainingState include discriminator, optimiser and loop state so that training can resume
 	 */
 	public TranslationModel model(boolean withTrainingState) {
-		ModelDescription d = new ModelDescription();
-		d.kind = ModelDescription.PIX2PIX;
-		d.created = OffsetDateTime.now().toString();
-		d.software = ModelJson.SOFTWARE;
-		d.domains.put("A", new DomainDescription(data.inputChannels(), data.inputSampleType().name(),
-				NormalizationRule.parse(options.inputNormalization), data.typicalInputRange()));
-		d.domains.put("B", new DomainDescription(data.targetChannels(), data.targetSampleType().name(),
-				NormalizationRule.parse(options.targetNormalization), data.typicalTargetRange()));
+		ModelDescription d = describe(ModelDescription.PIX2PIX, options, options.patchSize, options.seed);
+		d.domains.put("A", describe(data.inputs()));
+		d.domains.put("B", describe(data.targets()));
 		d.generators.put(DIRECTION, generatorSpec);
 		d.discriminators.put("B", discriminatorSpec);
-		d.patchSize = options.patchSize;
-		d.options = (JsonObject) ModelJson.gson().toJsonTree(options);
-		d.seed = options.seed;
-		d.epochsDone = epochsDone();
-		d.iterationsDone = iterationsDone();
-		d.finished = isFinished();
-		d.history = new ArrayList<>(history());
-		TrainingState state = null;
-		if (withTrainingState) {
-			Map<String, INDArray> tensors = new LinkedHashMap<>(params.withPrefix(D));
-			optimizerG.moments().forEach((k, v) -> tensors.put(OPT_G + "/" + k, v));
-			optimizerD.moments().forEach((k, v) -> tensors.put(OPT_D + "/" + k, v));
-			Map<String, Integer> steps = new LinkedHashMap<>();
-			steps.put(OPT_G, optimizerG.steps());
-			steps.put(OPT_D, optimizerD.steps());
-			state = new TrainingState(tensors, steps, loopState());
-		}
+		TrainingState state = withTrainingState ? trainingState(params.withPrefix(D), optimizers()) : null;
 		return new TranslationModel(d, params.withPrefix(G), state);
 	}
 
