@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes files so that a reader never sees a half-written one: the content goes to a hidden temporary file
@@ -28,7 +31,22 @@ public final class AtomicFiles {
 		void write(Path path) throws IOException;
 	}
 
+	private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
+
 	private AtomicFiles() {}
+
+	/**
+	 * Temporary files are created readable by their owner only; the result gets the permissions of the file it
+	 * replaces, or those of an ordinarily created file.
+	 */
+	private static void givePermissions(Path temp, Path target) throws IOException {
+		try {
+			Set<PosixFilePermission> permissions = Files.exists(target) ? Files.getPosixFilePermissions(target) : READABLE;
+			Files.setPosixFilePermissions(temp, permissions);
+		} catch (UnsupportedOperationException e) {
+			// not a POSIX file system: its defaults apply
+		}
+	}
 
 	/** Atomically replaces {@code target} with what {@code writer} writes to a stream. */
 	public static void write(Path target, StreamWriter writer) throws IOException {
@@ -59,6 +77,7 @@ public final class AtomicFiles {
 			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
 				channel.force(true);
 			}
+			givePermissions(temp, absolute);
 			try {
 				Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			} catch (AtomicMoveNotSupportedException e) {

@@ -270,6 +270,7 @@ public final class CycleGanTrainer extends GanTrainer {
 	 *
 	 * @param withTrainingState include discriminators, optimisers, image pools and loop state to resume from
 	 */
+	@Override
 	public TranslationModel model(boolean withTrainingState) {
 		ModelDescription d = describe(ModelDescription.CYCLEGAN, options, options.patchSize, options.seed);
 		d.domains.put("A", describe(data.domainA()));

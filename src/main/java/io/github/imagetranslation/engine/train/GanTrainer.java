@@ -18,6 +18,7 @@ import io.github.imagetranslation.engine.model.DomainDescription;
 import io.github.imagetranslation.engine.model.ModelDescription;
 import io.github.imagetranslation.engine.model.ModelJson;
 import io.github.imagetranslation.engine.model.TrainingState;
+import io.github.imagetranslation.engine.model.TranslationModel;
 import io.github.imagetranslation.engine.nn.SameDiffLayers;
 import io.github.imagetranslation.engine.random.SplitMix64;
 
@@ -33,7 +34,10 @@ public abstract class GanTrainer {
 	/** Writes a checkpoint of a trainer; called by {@link #train} as configured. */
 	@FunctionalInterface
 	public interface CheckpointWriter {
-		void write(GanTrainer trainer) throws java.io.IOException;
+		/**
+		 * @param recentLosses mean losses over the iterations since the previous checkpoint
+		 */
+		void write(GanTrainer trainer, Map<String, Double> recentLosses) throws java.io.IOException;
 	}
 
 	/** The loop's saved position (plain fields, stored as JSON in a model's training state). */
@@ -51,6 +55,8 @@ public abstract class GanTrainer {
 	private final LearningRateSchedule schedule;
 	private final List<EpochRecord> history = new ArrayList<>();
 	private final LinkedHashMap<String, Double> epochLossSums = new LinkedHashMap<>();
+	private final LinkedHashMap<String, Double> checkpointLossSums = new LinkedHashMap<>();
+	private int checkpointIterations;
 	private int epoch;
 	private int iterationInEpoch;
 	private long iterationsDone;
@@ -126,6 +132,13 @@ public abstract class GanTrainer {
 	/** Does one training iteration at learning rate {@code lr} and returns its losses by name. */
 	protected abstract Map<String, Double> iterate(double lr);
 
+	/**
+	 * The model as trained so far; its weights are the live training arrays (no copy).
+	 *
+	 * @param withTrainingState include what resuming needs (discriminators, optimisers, loop state)
+	 */
+	public abstract TranslationModel model(boolean withTrainingState);
+
 	/** The position of the data sampler, saved with the loop state. */
 	protected abstract long[] samplerState();
 
@@ -149,6 +162,8 @@ public abstract class GanTrainer {
 					: 0.9 * recentSecondsPerIteration + 0.1 * seconds;
 			epochSeconds += seconds;
 			losses.forEach((k, v) -> epochLossSums.merge(k, v, Double::sum));
+			losses.forEach((k, v) -> checkpointLossSums.merge(k, v, Double::sum));
+			checkpointIterations++;
 			iterationInEpoch++;
 			iterationsDone++;
 			monitor.iterationDone(progress(losses, lr));
@@ -165,8 +180,14 @@ public abstract class GanTrainer {
 				epochLossSums.clear();
 				monitor.epochDone(done);
 			}
-			if (checkpoint != null && (epochEnds || (checkpointEvery > 0 && iterationsDone % checkpointEvery == 0)))
-				checkpoint.write(this);
+			if (checkpoint != null && (epochEnds || (checkpointEvery > 0 && iterationsDone % checkpointEvery == 0))) {
+				Map<String, Double> recent = new LinkedHashMap<>();
+				int n = checkpointIterations;
+				checkpointLossSums.forEach((k, v) -> recent.put(k, v / n));
+				checkpointLossSums.clear();
+				checkpointIterations = 0;
+				checkpoint.write(this, recent);
+			}
 		}
 		return true;
 	}

@@ -175,6 +175,7 @@ public final class Pix2PixTrainer extends GanTrainer {
 	 *
 	 * @param withTrainingState include discriminator, optimiser and loop state so that training can resume
 	 */
+	@Override
 	public TranslationModel model(boolean withTrainingState) {
 		ModelDescription d = describe(ModelDescription.PIX2PIX, options, options.patchSize, options.seed);
 		d.domains.put("A", describe(data.inputs()));
