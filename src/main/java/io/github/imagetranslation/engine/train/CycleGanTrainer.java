@@ -213,6 +213,24 @@ public final class CycleGanTrainer extends GanTrainer {
 		return losses;
 	}
 
+	/**
+	 * Gradients of the combined loss for every parameter on the given batches, with every pooled image taken
+	 * as the new one; for tests of which loss reaches which network. Changes no weight.
+	 */
+	Map<String, INDArray> gradients(float[] a, float[] b) {
+		int n = options.batchSize, p = options.patchSize, ca = data.domainA().channels(), cb = data.domainB().channels();
+		Map<String, INDArray> feeds = new HashMap<>();
+		feeds.put("realA", Nd4j.create(a, new long[] { n, ca, p, p }, 'c'));
+		feeds.put("realB", Nd4j.create(b, new long[] { n, cb, p, p }, 'c'));
+		feeds.put("poolA", Nd4j.zeros(DataType.FLOAT, n, ca, p, p));
+		feeds.put("poolB", Nd4j.zeros(DataType.FLOAT, n, cb, p, p));
+		feeds.put("useNewA", Nd4j.ones(DataType.FLOAT, n, 1, 1, 1));
+		feeds.put("useNewB", Nd4j.ones(DataType.FLOAT, n, 1, 1, 1));
+		Map<String, INDArray> out = new HashMap<>();
+		graph.run(feeds, outputs).getGradients().forEach((k, v) -> out.put(k, v.dup()));
+		return out;
+	}
+
 	private ImagePool.Choice[] feedPool(Map<String, INDArray> feeds, String domain, ImagePool pool, int n, int c, int p) {
 		int size = c * p * p;
 		float[] stored = new float[n * size];
