@@ -20,6 +20,9 @@ import io.github.imagetranslation.engine.train.GanOptions;
 import io.github.imagetranslation.engine.train.GanTrainer;
 import io.github.imagetranslation.engine.train.Pix2PixOptions;
 import io.github.imagetranslation.engine.train.Pix2PixTrainer;
+import io.github.imagetranslation.engine.image.SampleType;
+import io.github.imagetranslation.engine.infer.SamplePreview;
+import io.github.imagetranslation.imagej.ImageFileWriter;
 import io.github.imagetranslation.imagej.TrainingSets;
 
 /**
@@ -29,6 +32,7 @@ import io.github.imagetranslation.imagej.TrainingSets;
 final class TrainCommand implements CliCommand {
 
 	private static final Set<String> FLAGS = new HashSet<>(Arrays.asList("resume", "overwrite"));
+	private static final int PREVIEW_SAMPLES = 3;
 	private static final Set<String> RESUMABLE = new HashSet<>(Arrays.asList("n_epochs", "n_epochs_decay"));
 
 	private final boolean cycleGan;
@@ -67,8 +71,9 @@ final class TrainCommand implements CliCommand {
 				+ data
 				+ "  --model FILE             the model to write (a .zip, generators only); next to it training keeps\n"
 				+ "                           FILE.checkpoint.zip (everything needed to resume, written after every\n"
-				+ "                           epoch) and FILE.best.zip (the best model so far by the "
+				+ "                           epoch), FILE.best.zip (the best model so far by the "
 				+ (cycleGan ? "cycle" : "L1") + " loss)\n"
+				+ "                           and FILE.samples.png (translations of a few training samples)\n"
 				+ "  --resume                 continue the run saved in FILE (or its newer checkpoint); only n_epochs and\n"
 				+ "                           n_epochs_decay may be changed\n"
 				+ "  --overwrite              start anew even if FILE exists\n"
@@ -110,10 +115,13 @@ final class TrainCommand implements CliCommand {
 
 		out.println("Reading training images...");
 		GanTrainer trainer;
+		SamplePreview preview;
 		if (cycleGan) {
 			CycleGanOptions o = (CycleGanOptions) options;
 			io.github.imagetranslation.engine.data.UnpairedTrainingData data = TrainingSets.unpaired(sourceA, sourceB, o);
 			out.println("Domain A: " + data.domainA().size() + " images, domain B: " + data.domainB().size() + " images");
+			preview = new SamplePreview(SamplePreview.centreCrops(data.domainA().all(), PREVIEW_SAMPLES, o.patchSize),
+					SamplePreview.centreCrops(data.domainB().all(), PREVIEW_SAMPLES, o.patchSize), true);
 			trainer = resumeFrom != null
 					? CycleGanTrainer.resume(load(resumeFrom, out), data, args.integer("n_epochs"), args.integer("n_epochs_decay"))
 					: new CycleGanTrainer(o, data);
@@ -122,13 +130,20 @@ final class TrainCommand implements CliCommand {
 			io.github.imagetranslation.engine.data.PairedTrainingData data = TrainingSets.paired(sourceA, sourceB, o,
 					w -> out.println("Warning: " + w));
 			out.println(data.size() + " training pairs");
+			preview = new SamplePreview(SamplePreview.centreCrops(data.inputs().all(), PREVIEW_SAMPLES, o.patchSize),
+					SamplePreview.centreCrops(data.targets().all(), PREVIEW_SAMPLES, o.patchSize), false);
 			trainer = resumeFrom != null
 					? Pix2PixTrainer.resume(load(resumeFrom, out), data, args.integer("n_epochs"), args.integer("n_epochs_decay"))
 					: new Pix2PixTrainer(o, data);
 		}
 		out.println(describeRun(trainer));
 		List<String> monitor = cycleGan ? Arrays.asList("cycle_A", "cycle_B") : Collections.singletonList("G_L1");
-		CheckpointFiles checkpoints = new CheckpointFiles(model, monitor);
+		CheckpointFiles checkpointFiles = new CheckpointFiles(model, monitor);
+		Path samples = CheckpointFiles.samplesOf(model);
+		GanTrainer.CheckpointWriter checkpoints = (t, recent) -> {
+			checkpointFiles.write(t, recent);
+			ImageFileWriter.write(Collections.singletonList(preview.render(t.model(false))), SampleType.UINT8, samples);
+		};
 		try (Interruption interruption = new Interruption()) {
 			boolean completed = false;
 			try {

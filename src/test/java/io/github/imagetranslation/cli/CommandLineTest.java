@@ -105,6 +105,30 @@ class CommandLineTest {
 	}
 
 	@Test
+	void cycleGanTrainsOnUnpairedFoldersAndTranslatesBothWays(@TempDir Path dir) throws Exception {
+		Path m = dir.resolve("daynight.zip");
+		Result r = run("train-cyclegan", "--domain_a", resource("day").toString(), "--domain_b", resource("night").toString(),
+				"--model", m.toString(), "--generator", "resnet_1blocks", "--ngf", "4", "--ndf", "4", "--patch_size", "32",
+				"--n_epochs", "1", "--n_epochs_decay", "0", "--pool_size", "2");
+		assertEquals(0, r.code, r.out + r.err);
+		assertTrue(r.out.contains("Domain A: 2 images, domain B: 2 images"), r.out);
+		ModelDescription d = ModelFile.describe(m);
+		assertEquals("cyclegan", d.kind);
+		assertEquals(3, d.domains.get("B").channels);
+		// two samples per domain: 4 rows (A, A->B, A->B->A and B, B->A, B->A->B) of 32 px with 4 px gaps
+		ij.ImagePlus samples = ImageFileReader.open(CheckpointFiles.samplesOf(m));
+		assertEquals(4 * 32 + 3 * 4, samples.getHeight());
+		assertEquals(3 * 32 + 2 * 4, samples.getWidth());
+		Path out = dir.resolve("b2a.png");
+		Result t = run("translate", "--model", m.toString(), "--direction", "B2A", "--input", resource("night").resolve("a.png").toString(),
+				"--output", out.toString());
+		assertEquals(0, t.code, t.err);
+		assertEquals(24, ImageFileReader.open(out).getBitDepth());
+		assertOneLineError(run("translate", "--model", m.toString(), "--direction", "A2A", "--input",
+				resource("night").resolve("a.png").toString(), "--output", dir.resolve("x.png").toString()), 1, "no direction A2A");
+	}
+
+	@Test
 	void infoDescribesTheModel() {
 		Result r = run("info", "--model", model.toString());
 		assertEquals(0, r.code, r.err);

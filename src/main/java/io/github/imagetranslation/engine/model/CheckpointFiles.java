@@ -35,6 +35,11 @@ public final class CheckpointFiles implements GanTrainer.CheckpointWriter {
 		return sibling(model, ".checkpoint.zip");
 	}
 
+	/** {@code name.samples.png} next to {@code model}: a preview of translations written while training. */
+	public static Path samplesOf(Path model) {
+		return sibling(model, ".samples.png");
+	}
+
 	/** {@code name.best.zip} next to {@code model}. */
 	public static Path bestOf(Path model) {
 		return sibling(model, ".best.zip");
