@@ -45,6 +45,11 @@ public final class Translator {
 		outputName = output.name();
 	}
 
+	/** The inference graph (for profiling). */
+	SameDiff graph() {
+		return sd;
+	}
+
 	/** Channels an input image must have. */
 	public int inputChannels() { return spec.inChannels(); }
 

@@ -184,6 +184,11 @@ public final class CycleGanTrainer extends GanTrainer {
 	}
 
 	@Override
+	TrainingGraph trainingGraph() {
+		return graph;
+	}
+
+	@Override
 	public int epochLength() {
 		return Math.max(1, data.epochLength() / options.batchSize);
 	}

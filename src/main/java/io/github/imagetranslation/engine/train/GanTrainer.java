@@ -126,6 +126,9 @@ public abstract class GanTrainer {
 		return new DomainDescription(images.channels(), images.sampleType().name(), images.rule(), images.typicalRange());
 	}
 
+	/** The graph this trainer runs (for profiling). */
+	abstract TrainingGraph trainingGraph();
+
 	/** Iterations in one epoch. */
 	public abstract int epochLength();
 

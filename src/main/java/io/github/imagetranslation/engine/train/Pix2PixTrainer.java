@@ -135,6 +135,11 @@ public final class Pix2PixTrainer extends GanTrainer {
 	}
 
 	@Override
+	TrainingGraph trainingGraph() {
+		return graph;
+	}
+
+	@Override
 	public int epochLength() {
 		return Math.max(1, data.sampler().epochLength() / options.batchSize);
 	}

@@ -1,0 +1,54 @@
+package io.github.imagetranslation.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+import io.github.imagetranslation.engine.image.FloatImage;
+import io.github.imagetranslation.engine.random.SplitMix64;
+
+/** Times a step: warm-up runs, then the median and spread of timed runs, with peak resident memory. */
+public final class Measurement {
+
+	/** 2 cores x 2.1 GHz x 64 FLOP/cycle (AVX-512 FMA, fp32): the nominal peak of this machine type. */
+	public static final double PEAK_FLOPS = 269e9;
+
+	private Measurement() {}
+
+	/** Runs {@code step} {@code warmup} times untimed and {@code runs} times timed; prints one line. */
+	public static void run(String row, Runnable step, int warmup, int runs, double flops) throws IOException {
+		for (int i = 0; i < warmup; i++)
+			step.run();
+		List<Double> times = new ArrayList<>();
+		for (int i = 0; i < runs; i++) {
+			long start = System.nanoTime();
+			step.run();
+			times.add((System.nanoTime() - start) / 1e9);
+		}
+		Collections.sort(times);
+		double median = times.get(times.size() / 2);
+		System.out.printf(Locale.ROOT,
+				"%-18s median %7.3f s (min %.3f, max %.3f; %d runs after %d warm-up) %7.1f GFLOP %6.1f GFLOP/s %5.1f%% of peak, peak RSS %5d MB%n",
+				row, median, times.get(0), times.get(times.size() - 1), runs, warmup, flops / 1e9, flops / median / 1e9,
+				100 * flops / median / PEAK_FLOPS, peakRssMb());
+	}
+
+	/** The process's peak resident memory (VmHWM) in MB. */
+	public static long peakRssMb() throws IOException {
+		for (String line : Files.readAllLines(Paths.get("/proc/self/status")))
+			if (line.startsWith("VmHWM")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+		return -1;
+	}
+
+	/** A random image with values in 0-255 (speed does not depend on content). */
+	public static FloatImage randomImage(int channels, int size, SplitMix64 r) {
+		float[] v = new float[channels * size * size];
+		for (int i = 0; i < v.length; i++)
+			v[i] = (float) (255 * r.nextDouble());
+		return new FloatImage(channels, size, size, v);
+	}
+}

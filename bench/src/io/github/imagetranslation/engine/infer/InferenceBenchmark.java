@@ -1,0 +1,47 @@
+package io.github.imagetranslation.engine.infer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.imagetranslation.bench.Measurement;
+import io.github.imagetranslation.bench.OpProfile;
+import io.github.imagetranslation.engine.data.ImagePair;
+import io.github.imagetranslation.engine.data.PairedTrainingData;
+import io.github.imagetranslation.engine.image.FloatImage;
+import io.github.imagetranslation.engine.image.SampleType;
+import io.github.imagetranslation.engine.norm.NormalizationRule;
+import io.github.imagetranslation.engine.random.SplitMix64;
+import io.github.imagetranslation.engine.train.Pix2PixOptions;
+import io.github.imagetranslation.engine.train.Pix2PixTrainer;
+
+/**
+ * One inference row of the speed table: a generator (ngf 64, random weights) translating one RGB image.
+ *
+ * Usage: InferenceBenchmark ROW [warmup] [runs]; ROW is infer-r6-128, infer-r9-256 or infer-u128-128.
+ */
+public final class InferenceBenchmark {
+
+	public static void main(String[] args) throws Exception {
+		String row = args[0];
+		int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+		int runs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+		String[] parts = row.split("-");
+		int size = Integer.parseInt(parts[2]);
+		Pix2PixOptions o = new Pix2PixOptions();
+		o.generator = parts[1].equals("r6") ? "resnet_6blocks" : parts[1].equals("r9") ? "resnet_9blocks" : "unet_" + parts[1].substring(1);
+		o.norm = o.generator.startsWith("unet") ? "batch" : "instance";
+		o.patchSize = size;
+		SplitMix64 r = new SplitMix64(1);
+		List<ImagePair> pairs = new ArrayList<>();
+		pairs.add(new ImagePair("0", Measurement.randomImage(3, size, r), Measurement.randomImage(3, size, r)));
+		PairedTrainingData data = new PairedTrainingData(pairs, SampleType.UINT8, SampleType.UINT8,
+				NormalizationRule.percentile(), NormalizationRule.percentile(), size);
+		Translator translator = new Translator(new Pix2PixTrainer(o, data).model(false), "A2B");
+		FloatImage image = Measurement.randomImage(3, size, r);
+		OpProfile profile = new OpProfile();
+		translator.graph().setListeners(profile);
+		translator.translate(image);
+		translator.graph().setListeners();
+		Measurement.run(row, () -> translator.translate(image), warmup, runs, profile.flops);
+	}
+}
