@@ -213,7 +213,7 @@ public final class CycleGanTrainer extends GanTrainer {
 		commit(poolB, choicesB, out.get("fakeB"));
 		optimizerG.step(result.getGradients(), lr);
 		optimizerD.step(result.getGradients(), lr);
-		TrainingGraph.release(result);
+		graph.release(result);
 		for (INDArray f : feeds.values()) f.close();
 		return losses;
 	}

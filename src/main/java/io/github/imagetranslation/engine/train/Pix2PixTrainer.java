@@ -159,7 +159,7 @@ public final class Pix2PixTrainer extends GanTrainer {
 			losses.put(name, result.getOutputs().get(name).getDouble(0));
 		optimizerG.step(result.getGradients(), lr);
 		optimizerD.step(result.getGradients(), lr);
-		TrainingGraph.release(result);
+		graph.release(result);
 		for (INDArray f : feeds.values()) f.close();
 		return losses;
 	}
