@@ -7,8 +7,8 @@ import io.github.imagetranslation.engine.train.TrainingMonitor;
 import io.github.imagetranslation.engine.train.TrainingProgress;
 
 /**
- * Prints training progress as log lines at a readable rate (at most one every {@code intervalSeconds}, plus
- * one per finished epoch) and cancels when asked to.
+ * Prints training progress as log lines at a readable rate (at most one iteration line and one epoch summary
+ * every {@code intervalSeconds}, and the last epoch's summary) and cancels when asked to.
  */
 final class ConsoleMonitor implements TrainingMonitor {
 
@@ -17,6 +17,7 @@ final class ConsoleMonitor implements TrainingMonitor {
 	private final BooleanSupplier cancel;
 	private final long deadline;
 	private long lastPrint;
+	private long lastEpochPrint;
 
 	ConsoleMonitor(PrintStream out, double intervalSeconds, BooleanSupplier cancel) {
 		this(out, intervalSeconds, cancel, 0);
@@ -29,6 +30,7 @@ final class ConsoleMonitor implements TrainingMonitor {
 		this.cancel = cancel;
 		this.deadline = deadlineNanos;
 		this.lastPrint = System.nanoTime();
+		this.lastEpochPrint = lastPrint - (long) (intervalSeconds * 1e9);
 	}
 
 	@Override
@@ -49,6 +51,10 @@ final class ConsoleMonitor implements TrainingMonitor {
 
 	@Override
 	public void epochDone(TrainingProgress p) {
+		long now = System.nanoTime();
+		boolean last = deadline == 0 && p.epoch() + 1 >= p.epochs();
+		if (!last && (now - lastEpochPrint) / 1e9 < intervalSeconds) return;
+		lastEpochPrint = now;
 		double left = deadline == 0 ? p.secondsLeft() : (deadline - System.nanoTime()) / 1e9;
 		out.println("Epoch " + (p.epoch() + 1) + (deadline == 0 ? "/" + p.epochs() : "") + " done, mean losses:" + losses(p)
 				+ String.format(java.util.Locale.ROOT, " | lr %.2e | %s left", p.learningRate(), TrainingProgress.formatDuration(left)));

@@ -70,14 +70,16 @@ final class TrainCommand implements CliCommand {
 				+ summary() + ".\n\n"
 				+ data
 				+ "  --model FILE             the model to write (a .zip, generators only); next to it training keeps\n"
-				+ "                           FILE.checkpoint.zip (everything needed to resume, written after every\n"
-				+ "                           epoch), FILE.best.zip (the best model so far by the "
+				+ "                           FILE.checkpoint.zip (everything needed to resume, see --checkpoint_minutes),\n"
+				+ "                           FILE.best.zip (the best model so far by the "
 				+ (cycleGan ? "cycle" : "L1") + " loss)\n"
 				+ "                           and FILE.samples.png (translations of a few training samples)\n"
 				+ "  --resume                 continue the run saved in FILE (or its newer checkpoint); only n_epochs and\n"
 				+ "                           n_epochs_decay may be changed\n"
 				+ "  --overwrite              start anew even if FILE exists\n"
-				+ "  --checkpoint_every N     also checkpoint every N iterations (default: after every epoch only)\n"
+				+ "  --checkpoint_minutes M   checkpoint after an epoch when M minutes have passed since the last one\n"
+				+ "                           (default 10; 0: after every epoch); always after the last epoch\n"
+				+ "  --checkpoint_every N     also checkpoint every N iterations\n"
 				+ "  --progress_seconds S     seconds between progress lines (default 10)\n\n"
 				+ "Training options:\n" + OptionBinder.describe(cycleGan ? new CycleGanOptions() : new Pix2PixOptions())
 				+ "\nCtrl-C stops training after the current iteration and saves the model and a checkpoint.";
@@ -91,6 +93,7 @@ final class TrainCommand implements CliCommand {
 		boolean resume = args.flag("resume");
 		boolean overwrite = args.flag("overwrite");
 		Integer checkpointEvery = args.integer("checkpoint_every");
+		double checkpointMinutes = args.number("checkpoint_minutes", 10);
 		double progressSeconds = args.number("progress_seconds", 10);
 		GanOptions options = cycleGan ? new CycleGanOptions() : new Pix2PixOptions();
 		OptionBinder.bind(args, options);
@@ -137,6 +140,7 @@ final class TrainCommand implements CliCommand {
 					: new Pix2PixTrainer(o, data);
 		}
 		out.println(describeRun(trainer));
+		trainer.setCheckpointInterval(checkpointMinutes * 60);
 		List<String> monitor = cycleGan ? Arrays.asList("cycle_A", "cycle_B") : Collections.singletonList("G_L1");
 		CheckpointFiles checkpointFiles = new CheckpointFiles(model, monitor);
 		Path samples = CheckpointFiles.samplesOf(model);

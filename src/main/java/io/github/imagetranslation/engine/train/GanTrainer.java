@@ -62,6 +62,7 @@ public abstract class GanTrainer {
 	private long iterationsDone;
 	private double epochSeconds;
 	private double recentSecondsPerIteration = Double.NaN;
+	private double checkpointIntervalSeconds = 600;
 
 	protected GanTrainer(LearningRateSchedule schedule, long seed) {
 		this.schedule = schedule;
@@ -149,12 +150,15 @@ public abstract class GanTrainer {
 
 	/**
 	 * Trains until the schedule ends or {@code monitor} cancels. {@code checkpoint} (may be null) is written
-	 * every {@code checkpointEvery} iterations (0: never) and after every epoch.
+	 * every {@code checkpointEvery} iterations (0: never), after the last epoch, and after other epochs when
+	 * at least {@link #setCheckpointInterval the checkpoint interval} has passed since the previous one (a
+	 * checkpoint of a large model is hundreds of megabytes; small epochs must not write one every second).
 	 *
 	 * @return true if the schedule was completed, false if cancelled
 	 */
 	public boolean train(TrainingMonitor monitor, CheckpointWriter checkpoint, int checkpointEvery)
 			throws java.io.IOException {
+		long lastCheckpoint = System.nanoTime();
 		while (!isFinished()) {
 			if (monitor.isCancelled()) return false;
 			double lr = schedule.rate(epoch);
@@ -183,7 +187,9 @@ public abstract class GanTrainer {
 				epochLossSums.clear();
 				monitor.epochDone(done);
 			}
-			if (checkpoint != null && (epochEnds || (checkpointEvery > 0 && iterationsDone % checkpointEvery == 0))) {
+			boolean due = epochEnds && (isFinished() || (System.nanoTime() - lastCheckpoint) / 1e9 >= checkpointIntervalSeconds);
+			if (checkpoint != null && (due || (checkpointEvery > 0 && iterationsDone % checkpointEvery == 0))) {
+				lastCheckpoint = System.nanoTime();
 				Map<String, Double> recent = new LinkedHashMap<>();
 				int n = checkpointIterations;
 				checkpointLossSums.forEach((k, v) -> recent.put(k, v / n));
@@ -199,6 +205,11 @@ public abstract class GanTrainer {
 		return new TrainingProgress(Math.min(epoch, schedule.epochs() - 1), schedule.epochs(),
 				iterationInEpoch == 0 ? epochLength() : iterationInEpoch, epochLength(), iterationsDone, iterationsTotal(),
 				lr, losses, recentSecondsPerIteration);
+	}
+
+	/** Minimum time between checkpoints written at epoch ends (default 10 minutes; 0: after every epoch). */
+	public void setCheckpointInterval(double seconds) {
+		checkpointIntervalSeconds = seconds;
 	}
 
 	/** Whether every epoch of the schedule is done. */
