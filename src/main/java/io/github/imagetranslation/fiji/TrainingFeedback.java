@@ -102,11 +102,6 @@ final class TrainingFeedback implements TrainingMonitor {
 		window.finished(outcome);
 	}
 
-	/** The chart's data so far. */
-	LossHistory losses() {
-		return losses;
-	}
-
 	private void showPreview() {
 		if (previewFailed) return;
 		try {

@@ -32,11 +32,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
+import org.scijava.app.event.StatusEvent;
 import org.scijava.ItemVisibility;
 import org.scijava.command.Command;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
+import org.scijava.event.EventHandler;
+import org.scijava.event.EventService;
 import org.scijava.log.LogListener;
 import org.scijava.log.LogService;
 import org.scijava.module.Module;
@@ -85,6 +88,24 @@ class FijiCommandsTest {
 	static final List<String> log = Collections.synchronizedList(new ArrayList<>());
 	static final LogListener logRecorder = message -> log.add(message.text() != null ? message.text() : String.valueOf(message.throwable()));
 	static Path t1, pd, greyModel, colourModel, model16;
+	static final StatusRecorder statusBar = new StatusRecorder();
+
+	/** Records what the commands show in the status bar. */
+	public static final class StatusRecorder {
+		final List<StatusEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+		@EventHandler
+		public void onEvent(StatusEvent e) {
+			events.add(e);
+		}
+
+		boolean shown(int done, int total, String start) {
+			synchronized (events) {
+				return events.stream().anyMatch(e -> e.getProgressValue() == done && e.getProgressMaximum() == total
+						&& String.valueOf(e.getStatusMessage()).startsWith(start));
+			}
+		}
+	}
 
 	static Path resource(String name) throws URISyntaxException {
 		return Paths.get(FijiCommandsTest.class.getResource(RESOURCES + name).toURI());
@@ -153,6 +174,7 @@ class FijiCommandsTest {
 		commands = context.service(CommandService.class);
 		modules = context.service(ModuleService.class);
 		context.service(LogService.class).addLogListener(logRecorder);
+		context.service(EventService.class).subscribe(statusBar);
 		t1 = resource("pairs/t1");
 		pd = resource("pairs/pd");
 
@@ -192,6 +214,11 @@ class FijiCommandsTest {
 		assertTrue(logged("epoch 1/2 iter 1/8"), "first iteration line");
 		assertTrue(logged("Epoch 2/2 done, mean losses: D_real"), "epoch line");
 		assertTrue(logged("Done: 16 iterations in 2 epochs; saved " + greyModel));
+		long end = System.nanoTime() + 10_000_000_000L;
+		while (!statusBar.shown(16, 16, "epoch 2/2 iter 8/8 | D_real") && System.nanoTime() < end)
+			Thread.sleep(50);
+		assertTrue(statusBar.shown(16, 16, "epoch 2/2 iter 8/8 | D_real"), "status bar text and progress");
+		assertTrue(statusBar.shown(1, 16, "epoch 1/2 iter 1/8"));
 	}
 
 	@Test
