@@ -27,6 +27,7 @@ import io.github.imagetranslation.engine.train.Pix2PixTrainer;
 import io.github.imagetranslation.imagej.ImageFileReader;
 import io.github.imagetranslation.imagej.ImageFileWriter;
 import io.github.imagetranslation.imagej.PlaneConverter;
+import io.github.imagetranslation.imagej.TrainingLog;
 
 /**
  * {@code demo}: the main job on the bundled sample. Trains pix2pix day -> night on the Earth maps west of
@@ -97,7 +98,7 @@ final class DemoCommand implements CliCommand {
 				+ split + "x" + dayMap.height() + " px of the day/night maps for "
 				+ (iterations == null ? minutes + " minutes" : iterations + " iterations") + "...");
 		try (Interruption interruption = new Interruption()) {
-			ConsoleMonitor console = new ConsoleMonitor(out, 15, () -> interruption.requested()
+			TrainingLog console = new TrainingLog(out::println, 15, () -> interruption.requested()
 					|| trainer.iterationsDone() >= budget[0] || (iterations == null && System.nanoTime() > deadline),
 					iterations == null ? deadline : 0);
 			trainer.train(console, null, 0);

@@ -1,28 +1,20 @@
 package io.github.imagetranslation.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.Field;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
-import io.github.imagetranslation.engine.model.CheckpointFiles;
-import io.github.imagetranslation.engine.model.ModelFile;
-import io.github.imagetranslation.engine.model.TranslationModel;
+import io.github.imagetranslation.engine.data.PairedTrainingData;
+import io.github.imagetranslation.engine.data.UnpairedTrainingData;
 import io.github.imagetranslation.engine.train.CycleGanOptions;
-import io.github.imagetranslation.engine.train.CycleGanTrainer;
 import io.github.imagetranslation.engine.train.GanOptions;
 import io.github.imagetranslation.engine.train.GanTrainer;
 import io.github.imagetranslation.engine.train.Pix2PixOptions;
-import io.github.imagetranslation.engine.train.Pix2PixTrainer;
-import io.github.imagetranslation.engine.image.SampleType;
-import io.github.imagetranslation.engine.infer.SamplePreview;
-import io.github.imagetranslation.imagej.ImageFileWriter;
+import io.github.imagetranslation.imagej.TrainingLog;
+import io.github.imagetranslation.imagej.TrainingRun;
 import io.github.imagetranslation.imagej.TrainingSets;
 
 /**
@@ -32,8 +24,6 @@ import io.github.imagetranslation.imagej.TrainingSets;
 final class TrainCommand implements CliCommand {
 
 	private static final Set<String> FLAGS = new HashSet<>(Arrays.asList("resume", "overwrite"));
-	private static final int PREVIEW_SAMPLES = 3;
-	private static final Set<String> RESUMABLE = new HashSet<>(Arrays.asList("n_epochs", "n_epochs_decay"));
 
 	private final boolean cycleGan;
 
@@ -71,8 +61,7 @@ final class TrainCommand implements CliCommand {
 				+ data
 				+ "  --model FILE             the model to write (a .zip, generators only); next to it training keeps\n"
 				+ "                           FILE.checkpoint.zip (everything needed to resume, see --checkpoint_minutes),\n"
-				+ "                           FILE.best.zip (the best model so far by the "
-				+ (cycleGan ? "cycle" : "L1") + " loss)\n"
+				+ "                           FILE.best.zip (the best model so far by the " + (cycleGan ? "cycle" : "L1") + " loss)\n"
 				+ "                           and FILE.samples.png (translations of a few training samples)\n"
 				+ "  --resume                 continue the run saved in FILE (or its newer checkpoint); only n_epochs and\n"
 				+ "                           n_epochs_decay may be changed\n"
@@ -102,79 +91,36 @@ final class TrainCommand implements CliCommand {
 		if (resume) {
 			for (Field f : OptionBinder.fields(options.getClass())) {
 				String key = OptionBinder.optionName(f);
-				if (args.has(key) && !RESUMABLE.contains(key))
+				if (args.has(key) && !TrainingRun.RESUMABLE_OPTIONS.contains(key))
 					throw new UsageException("--" + key + " cannot be changed when resuming; only n_epochs and n_epochs_decay can");
 			}
 		}
-		Path resumeFrom = resume ? CheckpointFiles.resumeSource(model) : null;
-		if (resume && resumeFrom == null)
-			throw new IOException("Nothing to resume: neither " + model + " nor " + CheckpointFiles.checkpointOf(model)
-					+ " holds a training state");
-		if (!resume && !overwrite && (Files.exists(model) || Files.exists(CheckpointFiles.checkpointOf(model))))
-			throw new IOException(model + " (or its checkpoint) exists; use --resume to continue training it or --overwrite to start anew");
-		if (resume) options = io.github.imagetranslation.engine.model.ModelJson.gson()
-				.fromJson(ModelFile.describe(resumeFrom).options, options.getClass());
-		else options.validate();
+		TrainingRun run = TrainingRun.plan(model, options, resume, overwrite, args.integer("n_epochs"), args.integer("n_epochs_decay"),
+				key -> "--" + key);
+		if (run.resumeSource() != null) out.println("Resuming from " + run.resumeSource());
+		try {
+			run.setCheckpointMinutes(checkpointMinutes);
+		} catch (IllegalArgumentException e) {
+			throw new UsageException(e.getMessage());
+		}
 
 		out.println("Reading training images...");
 		GanTrainer trainer;
-		SamplePreview preview;
 		if (cycleGan) {
-			CycleGanOptions o = (CycleGanOptions) options;
-			io.github.imagetranslation.engine.data.UnpairedTrainingData data = TrainingSets.unpaired(sourceA, sourceB, o);
+			UnpairedTrainingData data = TrainingSets.unpaired(sourceA, sourceB, (CycleGanOptions) run.options());
 			out.println("Domain A: " + data.domainA().size() + " images, domain B: " + data.domainB().size() + " images");
-			preview = new SamplePreview(SamplePreview.centreCrops(data.domainA().all(), PREVIEW_SAMPLES, o.patchSize),
-					SamplePreview.centreCrops(data.domainB().all(), PREVIEW_SAMPLES, o.patchSize), true);
-			trainer = resumeFrom != null
-					? CycleGanTrainer.resume(load(resumeFrom, out), data, args.integer("n_epochs"), args.integer("n_epochs_decay"))
-					: new CycleGanTrainer(o, data);
+			trainer = run.cycleGan(data);
 		} else {
-			Pix2PixOptions o = (Pix2PixOptions) options;
-			io.github.imagetranslation.engine.data.PairedTrainingData data = TrainingSets.paired(sourceA, sourceB, o,
-					w -> out.println("Warning: " + w));
+			PairedTrainingData data = TrainingSets.paired(sourceA, sourceB, (Pix2PixOptions) run.options(), w -> out.println("Warning: " + w));
 			out.println(data.size() + " training pairs");
-			preview = new SamplePreview(SamplePreview.centreCrops(data.inputs().all(), PREVIEW_SAMPLES, o.patchSize),
-					SamplePreview.centreCrops(data.targets().all(), PREVIEW_SAMPLES, o.patchSize), false);
-			trainer = resumeFrom != null
-					? Pix2PixTrainer.resume(load(resumeFrom, out), data, args.integer("n_epochs"), args.integer("n_epochs_decay"))
-					: new Pix2PixTrainer(o, data);
+			trainer = run.pix2pix(data);
 		}
-		out.println(describeRun(trainer));
-		trainer.setCheckpointInterval(checkpointMinutes * 60);
-		List<String> monitor = cycleGan ? Arrays.asList("cycle_A", "cycle_B") : Collections.singletonList("G_L1");
-		CheckpointFiles checkpointFiles = new CheckpointFiles(model, monitor);
-		Path samples = CheckpointFiles.samplesOf(model);
-		GanTrainer.CheckpointWriter checkpoints = (t, recent) -> {
-			checkpointFiles.write(t, recent);
-			ImageFileWriter.write(Collections.singletonList(preview.render(t.model(false))), SampleType.UINT8, samples);
-		};
+		out.println(TrainingRun.describe(trainer));
 		try (Interruption interruption = new Interruption()) {
-			boolean completed = false;
-			try {
-				completed = trainer.train(new ConsoleMonitor(out, progressSeconds, interruption::requested), checkpoints,
-						checkpointEvery == null ? 0 : checkpointEvery);
-			} finally {
-				if (!completed) ModelFile.save(trainer.model(true), CheckpointFiles.checkpointOf(model));
-				ModelFile.save(trainer.model(false), model);
-			}
-			if (!completed) {
-				out.println("Interrupted after " + trainer.iterationsDone() + " iterations; saved " + model + " and "
-						+ CheckpointFiles.checkpointOf(model).getFileName() + ". Continue with --resume.");
-				return ExitCodes.CANCELLED;
-			}
+			boolean completed = run.train(trainer, new TrainingLog(out::println, progressSeconds, interruption::requested),
+					checkpointEvery == null ? 0 : checkpointEvery);
+			out.println(run.outcome(trainer, completed));
+			return completed ? ExitCodes.OK : ExitCodes.CANCELLED;
 		}
-		out.println("Done: " + trainer.iterationsDone() + " iterations in " + trainer.epochsDone() + " epochs; saved " + model
-				+ " (to train longer: --resume --n_epochs N)");
-		return ExitCodes.OK;
-	}
-
-	private static TranslationModel load(Path file, PrintStream out) throws IOException {
-		out.println("Resuming from " + file);
-		return ModelFile.load(file, true);
-	}
-
-	private static String describeRun(GanTrainer t) {
-		return "Training " + t.iterationsTotal() + " iterations (" + t.schedule().epochs() + " epochs of " + t.epochLength()
-				+ ")" + (t.iterationsDone() > 0 ? ", " + t.iterationsDone() + " done already" : "");
 	}
 }

@@ -4,49 +4,71 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.github.imagetranslation.engine.data.DomainImages;
+import io.github.imagetranslation.engine.data.PairedTrainingData;
+import io.github.imagetranslation.engine.data.UnpairedTrainingData;
 import io.github.imagetranslation.engine.image.FloatImage;
 import io.github.imagetranslation.engine.image.Montage;
 import io.github.imagetranslation.engine.model.TranslationModel;
 
 /**
- * A montage of a model's translations of a few fixed samples, to watch training: for pix2pix one row per
- * sample of input | translation | target; for CycleGAN rows of A | A->B | A->B->A and B | B->A | B->A->B.
- * Samples and results are shown in normalised units mapped to 0-255, grey images as RGB when other columns
- * are in colour.
+ * What a model makes of a few fixed training patches, to watch it learn: for pix2pix one row per sample of
+ * input | translated | target; for CycleGAN rows of A | A to B | back to A and B | B to A | back to B. The
+ * patches are centre crops of the first training images, normalised as training sees them. The translators
+ * are built once on the model's weights, which for a trainer's model are its live arrays, so every
+ * {@link #render} shows the current state; render on the training thread, between iterations.
  */
 public final class SamplePreview {
 
+	/** Largest side of a preview patch, to keep rendering cheap next to training. */
+	public static final int MAX_SIDE = 256;
+
 	private final List<FloatImage> inputs;
 	private final List<FloatImage> targets;
-	private final boolean cycle;
+	private final Translator forward;
+	private final Translator backward;
+	private final String layout;
 
-	/**
-	 * @param inputs  normalised samples of domain A
-	 * @param targets normalised aligned targets (pix2pix) or samples of domain B (CycleGAN)
-	 * @param cycle   whether to show both directions and the cycle reconstructions
-	 */
-	public SamplePreview(List<FloatImage> inputs, List<FloatImage> targets, boolean cycle) {
-		this.inputs = new ArrayList<>(inputs);
-		this.targets = new ArrayList<>(targets);
-		this.cycle = cycle;
+	private SamplePreview(List<FloatImage> inputs, List<FloatImage> targets, Translator forward, Translator backward, String layout) {
+		this.inputs = inputs;
+		this.targets = targets;
+		this.forward = forward;
+		this.backward = backward;
+		this.layout = layout;
 	}
 
-	/** The montage for {@code model} as it is now (8-bit range values). */
-	public FloatImage render(TranslationModel model) {
+	/** Up to {@code count} aligned samples of a pix2pix model's training pairs. */
+	public static SamplePreview pix2pix(TranslationModel model, PairedTrainingData data, int count) {
+		return new SamplePreview(centreCrops(data.inputs(), data.patchSize(), count), centreCrops(data.targets(), data.patchSize(), count),
+				new Translator(model, "A2B"), null, "input | translated | target");
+	}
+
+	/** Up to {@code count} samples of each domain of a CycleGAN model's training images. */
+	public static SamplePreview cycleGan(TranslationModel model, UnpairedTrainingData data, int count) {
+		return new SamplePreview(centreCrops(data.domainA(), data.patchSize(), count),
+				centreCrops(data.domainB(), data.patchSize(), count), new Translator(model, "A2B"), new Translator(model, "B2A"),
+				"A | A to B | back to A, B | B to A | back to B");
+	}
+
+	/** What the columns show, e.g. "input | translated | target". */
+	public String layout() {
+		return layout;
+	}
+
+	/** The montage of the model as it is now, with [-1, 1] shown as 0-255 (grey samples as RGB next to colour ones). */
+	public FloatImage render() {
 		List<List<FloatImage>> rows = new ArrayList<>();
-		Translator ab = new Translator(model, "A2B");
-		if (!cycle) {
+		if (backward == null) {
 			for (int i = 0; i < inputs.size(); i++)
-				rows.add(Arrays.asList(inputs.get(i), ab.translateNormalized(inputs.get(i)), targets.get(i)));
+				rows.add(Arrays.asList(inputs.get(i), forward.translateNormalized(inputs.get(i)), targets.get(i)));
 		} else {
-			Translator ba = new Translator(model, "B2A");
 			for (FloatImage a : inputs) {
-				FloatImage fake = ab.translateNormalized(a);
-				rows.add(Arrays.asList(a, fake, ba.translateNormalized(fake)));
+				FloatImage fake = forward.translateNormalized(a);
+				rows.add(Arrays.asList(a, fake, backward.translateNormalized(fake)));
 			}
 			for (FloatImage b : targets) {
-				FloatImage fake = ba.translateNormalized(b);
-				rows.add(Arrays.asList(b, fake, ab.translateNormalized(fake)));
+				FloatImage fake = backward.translateNormalized(b);
+				rows.add(Arrays.asList(b, fake, forward.translateNormalized(fake)));
 			}
 		}
 		int channels = 1;
@@ -63,8 +85,10 @@ public final class SamplePreview {
 		return Montage.grid(display, 4, 255);
 	}
 
-	/** [-1, 1] to [0, 255], with a grey image repeated into {@code channels} channels. */
+	/** [-1, 1] to [0, 255], a grey image repeated into {@code channels} channels. */
 	private static FloatImage toDisplay(FloatImage f, int channels) {
+		if (f.channels() != channels && f.channels() != 1)
+			throw new IllegalArgumentException("Cannot show a " + f.channels() + "-channel image next to " + channels + "-channel images");
 		int plane = f.planeSize();
 		float[] out = new float[channels * plane];
 		for (int c = 0; c < channels; c++) {
@@ -75,13 +99,12 @@ public final class SamplePreview {
 		return new FloatImage(channels, f.height(), f.width(), out);
 	}
 
-	/** Up to {@code count} centre crops of side {@code size} (or whole images if smaller) from {@code images}. */
-	public static List<FloatImage> centreCrops(List<FloatImage> images, int count, int size) {
+	private static List<FloatImage> centreCrops(DomainImages images, int patchSize, int count) {
 		List<FloatImage> out = new ArrayList<>();
 		for (int i = 0; i < images.size() && out.size() < count; i++) {
 			FloatImage f = images.get(i);
-			int w = Math.min(size, f.width()), h = Math.min(size, f.height());
-			out.add(f.crop((f.width() - w) / 2, (f.height() - h) / 2, w, h));
+			int side = Math.min(MAX_SIDE, Math.min(patchSize, Math.min(f.width(), f.height())));
+			out.add(f.crop((f.width() - side) / 2, (f.height() - side) / 2, side, side));
 		}
 		return out;
 	}
