@@ -79,8 +79,35 @@ public final class TrainingSets {
 	}
 
 	private static PairedTrainingData paired(List<ImagePair> pairs, SampleType in, SampleType tg, Pix2PixOptions o) {
-		return new PairedTrainingData(pairs, in, tg, NormalizationRule.parse(o.inputNormalization),
+		List<FloatImage> inputs = new ArrayList<>(), targets = new ArrayList<>();
+		for (ImagePair p : pairs) {
+			inputs.add(p.input());
+			targets.add(p.target());
+		}
+		inputs = colourWhereNeeded(inputs);
+		targets = colourWhereNeeded(targets);
+		List<ImagePair> harmonized = new ArrayList<>();
+		for (int i = 0; i < pairs.size(); i++)
+			harmonized.add(new ImagePair(pairs.get(i).name(), inputs.get(i), targets.get(i)));
+		return new PairedTrainingData(harmonized, in, tg, NormalizationRule.parse(o.inputNormalization),
 				NormalizationRule.parse(o.targetNormalization), o.patchSize);
+	}
+
+	/**
+	 * Grey images among colour ones as colour (a folder of photos often holds a few grey ones, which are read as
+	 * one channel); any other mixture of channel counts is left for the training data to report.
+	 */
+	static List<FloatImage> colourWhereNeeded(List<FloatImage> images) {
+		boolean grey = false, colour = false;
+		for (FloatImage f : images) {
+			grey |= f.channels() == 1;
+			colour |= f.channels() == 3;
+		}
+		if (!grey || !colour) return images;
+		List<FloatImage> out = new ArrayList<>();
+		for (FloatImage f : images)
+			out.add(f.channels() == 1 ? f.repeatChannels(3) : f);
+		return out;
 	}
 
 	private static void addPairs(List<ImagePair> pairs, SampleType[] types, ImagePlus input, ImagePlus target, String name) {
@@ -123,7 +150,7 @@ public final class TrainingSets {
 	}
 
 	private static DomainImages domain(String name, Planes planes, String rule, CycleGanOptions o) {
-		List<FloatImage> images = planes.images;
+		List<FloatImage> images = colourWhereNeeded(planes.images);
 		if (o.loadSize > 0) {
 			List<FloatImage> resized = new ArrayList<>();
 			for (FloatImage f : images)

@@ -69,6 +69,16 @@ public final class FloatImage {
 		return new FloatImage(channels, height, width, out);
 	}
 
+	/** A one-channel image repeated into {@code n} channels (grey shown or trained as colour); this image if it has n. */
+	public FloatImage repeatChannels(int n) {
+		if (channels == n) return this;
+		if (channels != 1) throw new IllegalArgumentException("Only a 1-channel image can be repeated into " + n + " channels, not a " + channels + "-channel one");
+		float[] out = new float[n * data.length];
+		for (int c = 0; c < n; c++)
+			System.arraycopy(data, 0, out, c * data.length, data.length);
+		return new FloatImage(n, height, width, out);
+	}
+
 	/** A deep copy. */
 	public FloatImage copy() {
 		return new FloatImage(channels, height, width, data.clone());

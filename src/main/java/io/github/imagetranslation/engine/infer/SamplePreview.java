@@ -87,16 +87,10 @@ public final class SamplePreview {
 
 	/** [-1, 1] to [0, 255], a grey image repeated into {@code channels} channels. */
 	private static FloatImage toDisplay(FloatImage f, int channels) {
-		if (f.channels() != channels && f.channels() != 1)
-			throw new IllegalArgumentException("Cannot show a " + f.channels() + "-channel image next to " + channels + "-channel images");
-		int plane = f.planeSize();
-		float[] out = new float[channels * plane];
-		for (int c = 0; c < channels; c++) {
-			int from = f.channels() == channels ? c : 0;
-			for (int i = 0; i < plane; i++)
-				out[c * plane + i] = Math.max(0, Math.min(255, Math.round((f.data()[from * plane + i] + 1) * 127.5f)));
-		}
-		return new FloatImage(channels, f.height(), f.width(), out);
+		float[] out = new float[f.data().length];
+		for (int i = 0; i < out.length; i++)
+			out[i] = Math.max(0, Math.min(255, Math.round((f.data()[i] + 1) * 127.5f)));
+		return new FloatImage(f.channels(), f.height(), f.width(), out).repeatChannels(channels);
 	}
 
 	private static List<FloatImage> centreCrops(DomainImages images, int patchSize, int count) {
