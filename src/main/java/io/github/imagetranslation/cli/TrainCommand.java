@@ -1,7 +1,6 @@
 package io.github.imagetranslation.cli;
 
 import java.io.PrintStream;
-import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -88,15 +87,11 @@ final class TrainCommand implements CliCommand {
 		OptionBinder.bind(args, options);
 		args.checkAllUsed();
 		if (resume && overwrite) throw new UsageException("Use --resume or --overwrite, not both");
-		if (resume) {
-			for (Field f : OptionBinder.fields(options.getClass())) {
-				String key = OptionBinder.optionName(f);
-				if (args.has(key) && !TrainingRun.RESUMABLE_OPTIONS.contains(key))
-					throw new UsageException("--" + key + " cannot be changed when resuming; only n_epochs and n_epochs_decay can");
-			}
-		}
 		TrainingRun run = TrainingRun.plan(model, options, resume, overwrite, args.integer("n_epochs"), args.integer("n_epochs_decay"),
 				key -> "--" + key);
+		for (String key : run.ignoredOptions(options))
+			if (args.has(key))
+				throw new UsageException("--" + key + " differs from the run being resumed; only n_epochs and n_epochs_decay can change");
 		if (run.resumeSource() != null) out.println("Resuming from " + run.resumeSource());
 		try {
 			run.setCheckpointMinutes(checkpointMinutes);

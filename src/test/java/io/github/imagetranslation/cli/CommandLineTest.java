@@ -202,7 +202,11 @@ class CommandLineTest {
 		assertTrue(r.out.contains("16 done already"), r.out);
 		Result changed = run("train-pix2pix", "--input", t1.toString(), "--target", pd.toString(), "--model", copy.toString(),
 				"--resume", "--ngf", "8");
-		assertOneLineError(changed, 2, "--ngf cannot be changed when resuming");
+		assertOneLineError(changed, 2, "--ngf differs from the run being resumed");
+		// repeating the original options is fine
+		Result same = run(concat(new String[] { "train-pix2pix", "--input", t1.toString(), "--target", pd.toString(), "--model",
+				copy.toString(), "--resume" }, TINY));
+		assertEquals(0, same.code, same.out + same.err);
 	}
 
 	@Test
