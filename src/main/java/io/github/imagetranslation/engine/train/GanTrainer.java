@@ -155,6 +155,16 @@ public abstract class GanTrainer {
 	 */
 	public boolean train(TrainingMonitor monitor, CheckpointWriter checkpoint, int checkpointEvery)
 			throws java.io.IOException {
+		try {
+			return trainLoop(monitor, checkpoint, checkpointEvery);
+		} finally {
+			// the arrays the graph keeps for reuse between iterations are not needed until training resumes
+			trainingGraph().releaseMemory();
+		}
+	}
+
+	private boolean trainLoop(TrainingMonitor monitor, CheckpointWriter checkpoint, int checkpointEvery)
+			throws java.io.IOException {
 		while (!isFinished()) {
 			if (monitor.isCancelled()) return false;
 			double lr = schedule.rate(epoch);
