@@ -23,18 +23,53 @@ public final class Measurement {
 	public static void run(String row, Runnable step, int warmup, int runs, double flops) throws IOException {
 		for (int i = 0; i < warmup; i++)
 			step.run();
-		List<Double> times = new ArrayList<>();
+		long rssAfterWarmup = rssMb();
+		List<Double> times = new ArrayList<>(), cpu = new ArrayList<>();
 		for (int i = 0; i < runs; i++) {
 			long start = System.nanoTime();
+			double cpuStart = cpuSeconds();
 			step.run();
 			times.add((System.nanoTime() - start) / 1e9);
+			cpu.add(cpuSeconds() - cpuStart);
 		}
 		Collections.sort(times);
+		Collections.sort(cpu);
 		double median = times.get(times.size() / 2);
 		System.out.printf(Locale.ROOT,
 				"%-18s median %7.3f s (min %.3f, max %.3f; %d runs after %d warm-up) %7.1f GFLOP %6.1f GFLOP/s %5.1f%% of peak, peak RSS %5d MB%n",
 				row, median, times.get(0), times.get(times.size() - 1), runs, warmup, flops / 1e9, flops / median / 1e9,
 				100 * flops / median / PEAK_FLOPS, peakRssMb());
+		System.out.printf(Locale.ROOT,
+				"%-18s process CPU time per run: median %.3f s (min %.3f); resident after warm-up %d MB, at the end %d MB; load average %s%n",
+				row, cpu.get(cpu.size() / 2), cpu.get(0), rssAfterWarmup, rssMb(), loadAverage());
+	}
+
+	/** User plus system CPU time of this whole process (all threads), in seconds. */
+	public static double cpuSeconds() {
+		try {
+			String stat = new String(Files.readAllBytes(Paths.get("/proc/self/stat")));
+			String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			// fields 14 and 15 of /proc/PID/stat (utime, stime), counted from after the command name
+			return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+		} catch (IOException | RuntimeException e) {
+			return Double.NaN;
+		}
+	}
+
+	/** The process's current resident memory (VmRSS) in MB. */
+	public static long rssMb() throws IOException {
+		for (String line : Files.readAllLines(Paths.get("/proc/self/status")))
+			if (line.startsWith("VmRSS")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+		return -1;
+	}
+
+	private static String loadAverage() {
+		try {
+			String[] f = new String(Files.readAllBytes(Paths.get("/proc/loadavg"))).split(" ");
+			return f[0] + " " + f[1] + " " + f[2];
+		} catch (IOException e) {
+			return "?";
+		}
 	}
 
 	/** The process's peak resident memory (VmHWM) in MB. */

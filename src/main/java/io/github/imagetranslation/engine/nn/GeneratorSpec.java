@@ -111,8 +111,8 @@ public final class GeneratorSpec {
 
 	/**
 	 * Builds the generator on {@code input} ({@code [N, inChannels, size, size]}) and returns its output in
-	 * [-1, 1]. {@code batch} and {@code size} give the dropout masks' shapes and are ignored when the builder is
-	 * not for training.
+	 * [-1, 1]. {@code batch} and {@code size} give the dropout masks' shapes (and the ResNet's reflection padding its
+	 * plane sizes, for a lean gradient) and are ignored when the builder is not for training.
 	 */
 	public SDVariable build(SameDiffLayers layers, String prefix, SDVariable input, long batch, long size) {
 		SameDiffLayers l = layers.withNorm(norm);

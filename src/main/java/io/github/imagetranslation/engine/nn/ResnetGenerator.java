@@ -14,7 +14,10 @@ final class ResnetGenerator {
 	static SDVariable build(GeneratorSpec spec, SameDiffLayers l, String prefix, SDVariable input, long batch, long size) {
 		boolean bias = l.norm().convolutionNeedsBias();
 		int ngf = spec.ngf();
-		SDVariable x = l.conv2d(prefix + "in", l.reflectionPad(input, 3), spec.inChannels(), ngf, 7, 1, 0, bias);
+		// the plane size is only known for training (and then it is the patch size); -1 makes the padding work for
+		// any size
+		long outer = l.training() && size > 0 ? size : -1, inner = outer > 0 ? outer / 4 : -1;
+		SDVariable x = l.conv2d(prefix + "in", l.reflectionPad(input, 3, outer, outer), spec.inChannels(), ngf, 7, 1, 0, bias);
 		x = l.relu(l.norm(prefix + "in.norm", x, ngf));
 		for (int i = 0; i < 2; i++) {
 			int c = ngf << i;
@@ -24,13 +27,13 @@ final class ResnetGenerator {
 		int dim = ngf * 4;
 		for (int b = 0; b < spec.depth(); b++) {
 			String name = prefix + "res" + b;
-			SDVariable y = l.conv2d(name + ".conv1", l.reflectionPad(x, 1), dim, dim, 3, 1, 0, bias);
+			SDVariable y = l.conv2d(name + ".conv1", l.reflectionPad(x, 1, inner, inner), dim, dim, 3, 1, 0, bias);
 			y = l.relu(l.norm(name + ".norm1", y, dim));
 			if (spec.dropout() > 0) {
 				long side = Math.max(1, size / 4);
 				y = l.dropout(name + ".dropout", y, new long[] { batch, dim, side, side }, spec.dropout());
 			}
-			y = l.conv2d(name + ".conv2", l.reflectionPad(y, 1), dim, dim, 3, 1, 0, bias);
+			y = l.conv2d(name + ".conv2", l.reflectionPad(y, 1, inner, inner), dim, dim, 3, 1, 0, bias);
 			y = l.norm(name + ".norm2", y, dim);
 			x = x.add(y);
 		}
@@ -39,7 +42,7 @@ final class ResnetGenerator {
 			x = l.upsample2x(prefix + "up" + i, x, c, c / 2, 3, bias);
 			x = l.relu(l.norm(prefix + "up" + i + ".norm", x, c / 2));
 		}
-		x = l.conv2d(prefix + "out", l.reflectionPad(x, 3), ngf, spec.outChannels(), 7, 1, 0, true);
+		x = l.conv2d(prefix + "out", l.reflectionPad(x, 3, outer, outer), ngf, spec.outChannels(), 7, 1, 0, true);
 		return l.tanh(x);
 	}
 }

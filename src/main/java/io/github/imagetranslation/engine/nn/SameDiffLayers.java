@@ -17,13 +17,17 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 
 import io.github.imagetranslation.engine.nn.ParameterStore.Init;
+import io.github.imagetranslation.engine.nn.ops.Normalize;
+import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
 
 /**
  * Builds the layers the generators and discriminators are made of into one SameDiff graph (NCHW, float32),
- * taking their weights from a {@link ParameterStore}. Blocks that SameDiff lacks or gets wrong are composed
- * here from ops whose gradients are right: reflection padding from slices (SameDiff's reflect pad has a wrong
- * gradient), instance norm with the reference's epsilon, dropout as a multiplication by a mask fed from
- * outside (SameDiff's dropout ops have no gradient).
+ * taking their weights from a {@link ParameterStore}. Blocks that SameDiff lacks or gets wrong are made here:
+ * reflection padding and instance/batch normalisation (with the reference's epsilon) as native ops with gradients
+ * of this project's own (package {@code nn.ops}; SameDiff's reflect pad has a wrong gradient and its batch norm
+ * none that works), each also available composed from generic ops as the straightforward definition the fast
+ * form is tested against; dropout as a multiplication by a mask fed from outside (SameDiff's dropout ops have no
+ * gradient).
  * <p>
  * A network can be built a second time on the same weights with {@link #frozen()}: its weights then pass
  * through stop-gradient, so a loss on that copy trains only what lies upstream of it (how one graph trains a
@@ -54,16 +58,17 @@ public final class SameDiffLayers {
 	private final boolean frozen;
 	private final List<DropoutSite> dropoutSites;
 	private final Map<String, SDVariable> frozenViews;
+	private final boolean composed;
 
 	/**
 	 * @param training whether dropout layers are active (they then need their masks fed as placeholders)
 	 */
 	public SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training) {
-		this(sd, params, norm, training, false, new ArrayList<>(), new HashMap<>());
+		this(sd, params, norm, training, false, new ArrayList<>(), new HashMap<>(), false);
 	}
 
 	private SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training, boolean frozen,
-			List<DropoutSite> dropoutSites, Map<String, SDVariable> frozenViews) {
+			List<DropoutSite> dropoutSites, Map<String, SDVariable> frozenViews, boolean composed) {
 		this.sd = sd;
 		this.params = params;
 		this.norm = norm;
@@ -71,16 +76,25 @@ public final class SameDiffLayers {
 		this.frozen = frozen;
 		this.dropoutSites = dropoutSites;
 		this.frozenViews = frozenViews;
+		this.composed = composed;
 	}
 
 	/** The same graph and weights with a different normalisation type. */
 	public SameDiffLayers withNorm(NormType other) {
-		return new SameDiffLayers(sd, params, other, training, frozen, dropoutSites, frozenViews);
+		return new SameDiffLayers(sd, params, other, training, frozen, dropoutSites, frozenViews, composed);
 	}
 
 	/** The same graph and weights, seen through stop-gradient. */
 	public SameDiffLayers frozen() {
-		return new SameDiffLayers(sd, params, norm, training, true, dropoutSites, frozenViews);
+		return new SameDiffLayers(sd, params, norm, training, true, dropoutSites, frozenViews, composed);
+	}
+
+	/**
+	 * The same graph and weights, with normalisation and reflection padding composed of generic ops (the
+	 * straightforward definitions) instead of the native ops: for tests that the fast forms compute the same.
+	 */
+	SameDiffLayers composed() {
+		return new SameDiffLayers(sd, params, norm, training, frozen, dropoutSites, frozenViews, true);
 	}
 
 	public SameDiff graph() { return sd; }
@@ -136,16 +150,39 @@ public final class SameDiffLayers {
 		return sd.cnn().deconv2d(x, w, b, config.build());
 	}
 
-	/** This builder's normalisation over {@code channels} channels (identity for {@link NormType#NONE}). */
+	/**
+	 * This builder's normalisation over {@code channels} channels (identity for {@link NormType#NONE}), as one
+	 * native op with a native gradient ({@link Normalize}); the same function as {@link #standardize} composed of
+	 * generic ops, at a fraction of the time and memory.
+	 */
 	public SDVariable norm(String name, SDVariable x, int channels) {
+		if (composed) return composedNorm(name, x, channels);
+		switch (norm) {
+			case INSTANCE:
+				return Normalize.normalize(sd, x, 4, PER_IMAGE_AND_CHANNEL, null, null, NORM_EPSILON);
+			case BATCH: {
+				SDVariable gain = param(name + ".gamma", new long[] { 1, channels, 1, 1 }, Init.SCALE);
+				SDVariable shift = param(name + ".beta", new long[] { 1, channels, 1, 1 }, Init.ZERO);
+				// batch statistics while training; per image at inference, so that images or tiles
+				// translated together do not change each other
+				if (training)
+					return Normalize.normalize(sd, x, 4, PER_CHANNEL, gain.reshape(channels), shift.reshape(channels), NORM_EPSILON);
+				return Normalize.normalize(sd, x, 4, PER_IMAGE_AND_CHANNEL, null, null, NORM_EPSILON).mul(gain).add(shift);
+			}
+			default:
+				return x;
+		}
+	}
+
+	private static final int[] PER_IMAGE_AND_CHANNEL = { 0, 1 }, PER_CHANNEL = { 1 };
+
+	private SDVariable composedNorm(String name, SDVariable x, int channels) {
 		switch (norm) {
 			case INSTANCE:
 				return standardize(x, 2, 3);
 			case BATCH: {
 				SDVariable gain = param(name + ".gamma", new long[] { 1, channels, 1, 1 }, Init.SCALE);
 				SDVariable shift = param(name + ".beta", new long[] { 1, channels, 1, 1 }, Init.ZERO);
-				// batch statistics while training; per image at inference, so that images or tiles
-				// translated together do not change each other
 				SDVariable standardized = training ? standardize(x, 0, 2, 3) : standardize(x, 2, 3);
 				return standardized.mul(gain).add(shift);
 			}
@@ -154,17 +191,34 @@ public final class SameDiffLayers {
 		}
 	}
 
-	/** (x - mean) / sqrt(var + eps) over {@code dims}, with the biased variance as PyTorch's norms use. */
+	/**
+	 * (x - mean) / sqrt(var + eps) over {@code dims}, with the biased variance as PyTorch's norms use, composed of
+	 * generic ops: the straightforward definition that {@link #norm} is tested against.
+	 */
 	SDVariable standardize(SDVariable x, int... dims) {
 		SDVariable centred = x.sub(sd.mean(x, true, dims));
 		SDVariable variance = sd.mean(sd.math().square(centred), true, dims);
 		return centred.mul(sd.math().rsqrt(variance.add(NORM_EPSILON)));
 	}
 
-	/** Reflection padding by {@code p} pixels on every side of the plane (no edge pixel repeated). */
+	/**
+	 * Reflection padding by {@code p} pixels on every side of the plane (no edge pixel repeated), composed of slices
+	 * and concatenations: works for any plane size without knowing it, at the cost of several copies of the data
+	 * forwards and backwards. {@link #reflectionPad(SDVariable, int, long, long)} is the fast form.
+	 */
 	public SDVariable reflectionPad(SDVariable x, int p) {
 		if (p == 0) return x;
 		return reflect(reflect(x, 2, p), 3, p);
+	}
+
+	/**
+	 * Reflection padding by {@code p} pixels of a plane of {@code height} x {@code width} pixels, as one native op
+	 * with a lean gradient ({@link ReflectionPad}). The size may be -1 (unknown) in graphs that are only run forwards.
+	 */
+	public SDVariable reflectionPad(SDVariable x, int p, long height, long width) {
+		if (p == 0) return x;
+		if (composed) return reflectionPad(x, p);
+		return ReflectionPad.pad(sd, x, p, height, width);
 	}
 
 	private SDVariable reflect(SDVariable x, int axis, int p) {

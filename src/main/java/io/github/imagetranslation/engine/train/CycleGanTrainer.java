@@ -232,7 +232,10 @@ public final class CycleGanTrainer extends GanTrainer {
 		feeds.put("useNewA", Nd4j.ones(DataType.FLOAT, n, 1, 1, 1));
 		feeds.put("useNewB", Nd4j.ones(DataType.FLOAT, n, 1, 1, 1));
 		Map<String, INDArray> out = new HashMap<>();
-		graph.run(feeds, outputs).getGradients().forEach((k, v) -> out.put(k, v.dup()));
+		OutAndGrad result = graph.run(feeds, outputs);
+		result.getGradients().forEach((k, v) -> out.put(k, v.dup()));
+		graph.release(result);
+		for (INDArray f : feeds.values()) f.close();
 		return out;
 	}
 

@@ -158,6 +158,16 @@ public abstract class GanTrainer {
 	 */
 	public boolean train(TrainingMonitor monitor, CheckpointWriter checkpoint, int checkpointEvery)
 			throws java.io.IOException {
+		try {
+			return trainLoop(monitor, checkpoint, checkpointEvery);
+		} finally {
+			// the arrays the graph keeps for reuse between iterations are not needed until training resumes
+			trainingGraph().releaseMemory();
+		}
+	}
+
+	private boolean trainLoop(TrainingMonitor monitor, CheckpointWriter checkpoint, int checkpointEvery)
+			throws java.io.IOException {
 		long lastCheckpoint = System.nanoTime();
 		while (!isFinished()) {
 			if (monitor.isCancelled()) return false;

@@ -2,11 +2,19 @@ package io.github.imagetranslation.engine.train;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.autodiff.samediff.config.ExecutionResult;
+import org.nd4j.autodiff.samediff.config.SDValue;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.github.imagetranslation.engine.nn.ConsoleSilencer;
@@ -17,44 +25,77 @@ import io.github.imagetranslation.engine.nn.ConsoleSilencer;
  * stop-gradient, and a generator is judged by a copy of the discriminator whose weights pass through
  * stop-gradient (see {@link io.github.imagetranslation.engine.nn.SameDiffLayers#frozen()}).
  * <p>
- * ND4J frees native memory only when the Java arrays that own it are collected, which can lag many
- * iterations behind and let a training process grow by gigabytes; and SameDiff's execution sessions keep
- * every op's last input and output arrays referenced until the next run, which doubles the memory of a
- * training process (a CycleGAN at 128 px held 10 GB instead of 5). After each step the step's arrays are
- * therefore closed, the sessions dropped and the collector asked to run.
+ * Memory: SameDiff's {@code calculateGradientsAndOutputs} runs the gradient function with its array reuse
+ * switched off, so every array of an iteration, forward and backward, stays allocated until the run ends (a
+ * CycleGAN at 128 px peaked at 5 GB, 10 GB when the sessions were also kept between runs). This class runs the
+ * gradient function itself with reuse on: the session then releases each array as soon as its last reader has
+ * run and hands it to the next op that needs one of the same shape, within the iteration and across iterations
+ * (the session and its array cache are kept). The peak is then about one iteration's live arrays, and no
+ * iteration after the first allocates much, so no explicit garbage collection is needed to keep the process flat.
+ * {@link #releaseMemory()} gives the cached arrays back when training stops.
  */
 final class TrainingGraph {
 
 	private final SameDiff sd;
-	private final List<String> parameters;
+	private final SameDiff gradFn;
+	/** Parameter name to the name of its gradient in the gradient function, for parameters the loss reaches. */
+	private final Map<String, String> gradientNames = new LinkedHashMap<>();
 
 	TrainingGraph(SameDiff sd, String loss, Collection<String> parameters) {
 		this.sd = sd;
-		this.parameters = new ArrayList<>(parameters);
 		sd.setLossVariables(loss);
 		ConsoleSilencer.silently(() -> {
 			sd.createGradFunction();
 			return null;
 		});
+		gradFn = sd.getFunction("grad");
+		for (String p : parameters) {
+			SDVariable g = sd.getVariable(p).getGradient();
+			if (g != null) gradientNames.put(p, g.name());
+		}
 	}
 
-	/** Runs forward and backward; the result must be {@link #release released} after use. */
+	/**
+	 * Runs forward and backward: the values of {@code outputs} and the gradients of the loss for every parameter
+	 * it reaches. The result must be {@link #release released} after use.
+	 */
 	OutAndGrad run(Map<String, INDArray> feeds, Collection<String> outputs) {
-		return sd.calculateGradientsAndOutputs(feeds, outputs, parameters);
+		List<String> names = new ArrayList<>(outputs);
+		names.addAll(gradientNames.values());
+		// what calculateGradientsAndOutputs does, with the session's array reuse on (it switches it off)
+		gradFn.setEnableCache(true);
+		gradFn.setListeners(sd.getListeners());
+		ExecutionResult r = gradFn.output(feeds, Collections.emptyMap(), null, names.toArray(new String[0]));
+		Map<String, INDArray> all = new HashMap<>();
+		if (r.hasValues()) {
+			for (Map.Entry<String, SDValue> e : r.getValueOutputs().entrySet())
+				all.put(e.getKey(), e.getValue().getTensorValue());
+		} else {
+			all.putAll(ExecutionResult.unpack(r.getOutputs()));
+		}
+		Map<String, INDArray> values = new HashMap<>(), gradients = new HashMap<>();
+		for (String o : outputs)
+			values.put(o, all.get(o));
+		gradientNames.forEach((p, g) -> gradients.put(p, all.get(g)));
+		return new OutAndGrad(values, gradients);
 	}
 
-	/** Frees a step's arrays (the graph's outputs and gradients) and lets native memory be reclaimed. */
+	/** Frees a step's own arrays (the outputs and gradients handed out, which the session does not reuse). */
 	void release(OutAndGrad result) {
-		closeAll(result.getGradients());
-		closeAll(result.getOutputs());
-		SessionPurge.purge(sd);
-		System.gc();
+		Set<INDArray> closed = Collections.newSetFromMap(new IdentityHashMap<>());
+		closeAll(result.getGradients(), closed);
+		closeAll(result.getOutputs(), closed);
 	}
 
-	private static void closeAll(Map<String, INDArray> arrays) {
+	private static void closeAll(Map<String, INDArray> arrays, Set<INDArray> closed) {
 		if (arrays == null) return;
 		for (INDArray a : arrays.values())
-			if (a != null && a.closeable()) a.close();
+			if (a != null && closed.add(a) && a.closeable()) a.close();
+	}
+
+	/** Drops the execution sessions and closes the arrays they keep for reuse (when training stops). */
+	void releaseMemory() {
+		SessionPurge.purge(sd);
 	}
 
 	SameDiff graph() { return sd; }
