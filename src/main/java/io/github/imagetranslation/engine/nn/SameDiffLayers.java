@@ -28,6 +28,10 @@ import io.github.imagetranslation.engine.nn.ParameterStore.Init;
  * A network can be built a second time on the same weights with {@link #frozen()}: its weights then pass
  * through stop-gradient, so a loss on that copy trains only what lies upstream of it (how one graph trains a
  * generator through a discriminator without training the discriminator).
+ * <p>
+ * For inference on tiles of a large image, {@link #recordingNorms} lists each normalisation layer's input, and
+ * can make the layers take their mean and variance from placeholders, so that every tile is normalised with
+ * statistics of the whole image rather than its own.
  */
 public final class SameDiffLayers {
 
@@ -47,6 +51,29 @@ public final class SameDiffLayers {
 		}
 	}
 
+	/**
+	 * A normalisation layer of an inference graph: its input (the activations it standardises, {@code [N, C, h, w]})
+	 * and, when its statistics are fed, the placeholders ({@code [1, C, 1, 1]}) of the mean and the biased
+	 * variance it uses instead of its input's own.
+	 */
+	public static final class NormSite {
+		public final String name;
+		public final int channels;
+		public final SDVariable input;
+		/** Null when the layer uses the statistics of each sample itself. */
+		public final String meanPlaceholder;
+		/** Null when the layer uses the statistics of each sample itself. */
+		public final String variancePlaceholder;
+
+		NormSite(String name, int channels, SDVariable input, String meanPlaceholder, String variancePlaceholder) {
+			this.name = name;
+			this.channels = channels;
+			this.input = input;
+			this.meanPlaceholder = meanPlaceholder;
+			this.variancePlaceholder = variancePlaceholder;
+		}
+	}
+
 	private final SameDiff sd;
 	private final ParameterStore params;
 	private final NormType norm;
@@ -54,16 +81,20 @@ public final class SameDiffLayers {
 	private final boolean frozen;
 	private final List<DropoutSite> dropoutSites;
 	private final Map<String, SDVariable> frozenViews;
+	/** Where normalisation layers are listed; null when they are not. */
+	private final List<NormSite> normSites;
+	private final boolean fedNormStatistics;
 
 	/**
 	 * @param training whether dropout layers are active (they then need their masks fed as placeholders)
 	 */
 	public SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training) {
-		this(sd, params, norm, training, false, new ArrayList<>(), new HashMap<>());
+		this(sd, params, norm, training, false, new ArrayList<>(), new HashMap<>(), null, false);
 	}
 
 	private SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training, boolean frozen,
-			List<DropoutSite> dropoutSites, Map<String, SDVariable> frozenViews) {
+			List<DropoutSite> dropoutSites, Map<String, SDVariable> frozenViews, List<NormSite> normSites,
+			boolean fedNormStatistics) {
 		this.sd = sd;
 		this.params = params;
 		this.norm = norm;
@@ -71,16 +102,28 @@ public final class SameDiffLayers {
 		this.frozen = frozen;
 		this.dropoutSites = dropoutSites;
 		this.frozenViews = frozenViews;
+		this.normSites = normSites;
+		this.fedNormStatistics = fedNormStatistics;
 	}
 
 	/** The same graph and weights with a different normalisation type. */
 	public SameDiffLayers withNorm(NormType other) {
-		return new SameDiffLayers(sd, params, other, training, frozen, dropoutSites, frozenViews);
+		return new SameDiffLayers(sd, params, other, training, frozen, dropoutSites, frozenViews, normSites, fedNormStatistics);
 	}
 
 	/** The same graph and weights, seen through stop-gradient. */
 	public SameDiffLayers frozen() {
-		return new SameDiffLayers(sd, params, norm, training, true, dropoutSites, frozenViews);
+		return new SameDiffLayers(sd, params, norm, training, true, dropoutSites, frozenViews, normSites, fedNormStatistics);
+	}
+
+	/**
+	 * The same graph and weights, listing every normalisation layer built from now on in {@code sites}; with
+	 * {@code fedStatistics} the layers standardise with a mean and variance fed through placeholders named
+	 * {@code <layer>.mean} and {@code <layer>.var}. Inference only: training always uses the current statistics.
+	 */
+	public SameDiffLayers recordingNorms(List<NormSite> sites, boolean fedStatistics) {
+		if (training) throw new IllegalStateException("Normalisation layers are recorded only in inference graphs");
+		return new SameDiffLayers(sd, params, norm, training, frozen, dropoutSites, frozenViews, sites, fedStatistics);
 	}
 
 	public SameDiff graph() { return sd; }
@@ -140,18 +183,32 @@ public final class SameDiffLayers {
 	public SDVariable norm(String name, SDVariable x, int channels) {
 		switch (norm) {
 			case INSTANCE:
-				return standardize(x, 2, 3);
+				return standardizePlanes(name, x, channels);
 			case BATCH: {
 				SDVariable gain = param(name + ".gamma", new long[] { 1, channels, 1, 1 }, Init.SCALE);
 				SDVariable shift = param(name + ".beta", new long[] { 1, channels, 1, 1 }, Init.ZERO);
 				// batch statistics while training; per image at inference, so that images or tiles
 				// translated together do not change each other
-				SDVariable standardized = training ? standardize(x, 0, 2, 3) : standardize(x, 2, 3);
+				SDVariable standardized = training ? standardize(x, 0, 2, 3) : standardizePlanes(name, x, channels);
 				return standardized.mul(gain).add(shift);
 			}
 			default:
 				return x;
 		}
+	}
+
+	/** Standardises each sample's planes with their own statistics, or with fed ones (see {@link #recordingNorms}). */
+	private SDVariable standardizePlanes(String name, SDVariable x, int channels) {
+		if (normSites == null) return standardize(x, 2, 3);
+		if (!fedNormStatistics) {
+			normSites.add(new NormSite(name, channels, x, null, null));
+			return standardize(x, 2, 3);
+		}
+		String meanName = name + ".mean", varianceName = name + ".var";
+		SDVariable mean = sd.placeHolder(meanName, DataType.FLOAT, 1, channels, 1, 1);
+		SDVariable variance = sd.placeHolder(varianceName, DataType.FLOAT, 1, channels, 1, 1);
+		normSites.add(new NormSite(name, channels, x, meanName, varianceName));
+		return x.sub(mean).mul(sd.math().rsqrt(variance.add(NORM_EPSILON)));
 	}
 
 	/** (x - mean) / sqrt(var + eps) over {@code dims}, with the biased variance as PyTorch's norms use. */
