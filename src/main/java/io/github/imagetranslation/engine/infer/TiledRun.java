@@ -58,7 +58,7 @@ final class TiledRun {
 	}
 
 	/** Statistics of the whole image for every normalisation layer, or null to use each tile's own. */
-	NormStatistics measure() {
+	private NormStatistics measure() {
 		if (layerStatistics != TilingOptions.LayerStatistics.IMAGE) return null;
 		int[] channels = runner.normChannels();
 		NormStatistics statistics = NormStatistics.neutral(channels);
@@ -89,7 +89,7 @@ final class TiledRun {
 		return sums;
 	}
 
-	void translate(NormStatistics statistics) {
+	private void translate(NormStatistics statistics) {
 		int channels = runner.outputChannels();
 		int th = rows.tile(), tw = columns.tile(), width = columns.length();
 		float[] rowWeightSums = weightSums(rows);

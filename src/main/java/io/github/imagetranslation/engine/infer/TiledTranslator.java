@@ -64,10 +64,12 @@ public final class TiledTranslator {
 		source = model.domain(ModelDescription.sourceDomain(direction));
 		target = model.domain(ModelDescription.targetDomain(direction));
 		this.options = options;
-		runner = wrapRunner.apply(new TileNetwork(spec, model.generatorWeights(direction), ModelDescription.generatorPrefix(direction)));
+		long cacheBytes = options.memoryBudget() / 4, tileBytes = options.memoryBudget() - cacheBytes;
+		runner = wrapRunner.apply(new TileNetwork(spec, model.generatorWeights(direction), ModelDescription.generatorPrefix(direction),
+				cacheBytes));
 		multiple = spec.sizeMultiple();
 		tileSize = options.tileSize() > 0 ? Math.max(minimumTile(), floorTo(options.tileSize(), multiple))
-				: Math.max(minimumTile(), floorTo((int) Math.sqrt(options.memoryBudget() / bytesPerPixel(spec)), multiple));
+				: Math.max(minimumTile(), floorTo((int) Math.sqrt(tileBytes / bytesPerPixel(spec)), multiple));
 		if (options.overlap() < 0) {
 			overlap = Math.min(automaticOverlap(spec), floorTo(tileSize / 2, multiple));
 		} else {
@@ -80,12 +82,13 @@ public final class TiledTranslator {
 			}
 		}
 		batchSize = options.batchSize() > 0 ? options.batchSize()
-				: (int) Math.max(1, Math.min(MAX_AUTO_BATCH, options.memoryBudget() / (bytesPerPixel(spec) * tileSize * tileSize)));
+				: (int) Math.max(1, Math.min(MAX_AUTO_BATCH, tileBytes / (bytesPerPixel(spec) * tileSize * tileSize)));
 	}
 
 	/**
-	 * Native memory per input pixel of one forward pass, measured for the generators of this engine (the
-	 * measuring passes, which keep some more arrays, included).
+	 * Native memory per input pixel that one forward pass keeps live at its peak, measured for the generators of
+	 * this engine (the measuring passes, which keep some more arrays, included). Three quarters of the memory
+	 * budget go to these arrays, one quarter to arrays kept for reuse.
 	 */
 	static long bytesPerPixel(GeneratorSpec spec) {
 		return spec.architecture() == GeneratorSpec.Architecture.RESNET ? 32L * spec.ngf() : 4L * spec.ngf();

@@ -6,8 +6,11 @@ package io.github.imagetranslation.engine.infer;
  */
 public final class TilingOptions {
 
-	/** How much native memory one forward pass of tiles may take, unless set: 1 GiB. */
-	public static final long DEFAULT_MEMORY_BUDGET = 1L << 30;
+	/**
+	 * Native memory for the network's arrays, unless set: 768 MiB (with the Java side and a 4096x4096 RGB image
+	 * and its result, a process then peaks below 2 GB).
+	 */
+	public static final long DEFAULT_MEMORY_BUDGET = 768L << 20;
 	/** Where the network's normalisation layers take their statistics from when an image is tiled. */
 	public enum LayerStatistics {
 		/** Each tile's own: one pass, but tiles differ in tone from each other and from the untiled result. */
@@ -58,7 +61,10 @@ public final class TilingOptions {
 		return new TilingOptions(tileSize, pixels, memoryBudget, batchSize, layerStatistics);
 	}
 
-	/** Native memory one forward pass may use, which sets the automatic tile and batch size. */
+	/**
+	 * Native memory for the network's arrays: three quarters for the arrays of one forward pass, which sets the
+	 * automatic tile and batch size, one quarter for arrays kept for reuse.
+	 */
 	public TilingOptions withMemoryBudget(long bytes) {
 		if (bytes < 1 << 20) throw new IllegalArgumentException("Memory budget must be at least 1 MiB, got " + bytes + " bytes");
 		return new TilingOptions(tileSize, overlap, bytes, batchSize, layerStatistics);
