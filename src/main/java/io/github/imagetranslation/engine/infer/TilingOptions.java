@@ -11,6 +11,7 @@ public final class TilingOptions {
 	 * and its result, a process then peaks below 2 GB).
 	 */
 	public static final long DEFAULT_MEMORY_BUDGET = 768L << 20;
+
 	/** Where the network's normalisation layers take their statistics from when an image is tiled. */
 	public enum LayerStatistics {
 		/** Each tile's own: one pass, but tiles differ in tone from each other and from the untiled result. */
@@ -47,8 +48,8 @@ public final class TilingOptions {
 	}
 
 	/**
-	 * Tiles of {@code size} x {@code size} pixels (before the network's padding; rounded down to the network's
-	 * size multiple, and shortened to the image where it is smaller); 0 chooses from the memory budget.
+	 * Tiles of {@code size} x {@code size} pixels (rounded down to the network's size multiple, at least 16, and
+	 * shortened to the image, padded to that multiple, where it is smaller); 0 chooses from the memory budget.
 	 */
 	public TilingOptions withTileSize(int size) {
 		if (size < 0) throw new IllegalArgumentException("Tile size must be positive, or 0 for automatic; got " + size);
