@@ -32,6 +32,10 @@ import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
  * A network can be built a second time on the same weights with {@link #frozen()}: its weights then pass
  * through stop-gradient, so a loss on that copy trains only what lies upstream of it (how one graph trains a
  * generator through a discriminator without training the discriminator).
+ * <p>
+ * For inference on tiles of a large image, {@link #recordingNorms} lists each normalisation layer's input, and
+ * can make the layers take their mean and variance from placeholders, so that every tile is normalised with
+ * statistics of the whole image rather than its own.
  */
 public final class SameDiffLayers {
 
@@ -51,6 +55,29 @@ public final class SameDiffLayers {
 		}
 	}
 
+	/**
+	 * A normalisation layer of an inference graph: its input (the activations it standardises, {@code [N, C, h, w]})
+	 * and, when its statistics are fed, the placeholders ({@code [1, C, 1, 1]}) of the mean and the biased
+	 * variance it uses instead of its input's own.
+	 */
+	public static final class NormSite {
+		public final String name;
+		public final int channels;
+		public final SDVariable input;
+		/** Null when the layer uses the statistics of each sample itself. */
+		public final String meanPlaceholder;
+		/** Null when the layer uses the statistics of each sample itself. */
+		public final String variancePlaceholder;
+
+		NormSite(String name, int channels, SDVariable input, String meanPlaceholder, String variancePlaceholder) {
+			this.name = name;
+			this.channels = channels;
+			this.input = input;
+			this.meanPlaceholder = meanPlaceholder;
+			this.variancePlaceholder = variancePlaceholder;
+		}
+	}
+
 	private final SameDiff sd;
 	private final ParameterStore params;
 	private final NormType norm;
@@ -59,16 +86,20 @@ public final class SameDiffLayers {
 	private final List<DropoutSite> dropoutSites;
 	private final Map<String, SDVariable> frozenViews;
 	private final boolean composed;
+	/** Where normalisation layers are listed; null when they are not. */
+	private final List<NormSite> normSites;
+	private final boolean fedNormStatistics;
 
 	/**
 	 * @param training whether dropout layers are active (they then need their masks fed as placeholders)
 	 */
 	public SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training) {
-		this(sd, params, norm, training, false, new ArrayList<>(), new HashMap<>(), false);
+		this(sd, params, norm, training, false, new ArrayList<>(), new HashMap<>(), false, null, false);
 	}
 
 	private SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training, boolean frozen,
-			List<DropoutSite> dropoutSites, Map<String, SDVariable> frozenViews, boolean composed) {
+			List<DropoutSite> dropoutSites, Map<String, SDVariable> frozenViews, boolean composed, List<NormSite> normSites,
+			boolean fedNormStatistics) {
 		this.sd = sd;
 		this.params = params;
 		this.norm = norm;
@@ -77,16 +108,20 @@ public final class SameDiffLayers {
 		this.dropoutSites = dropoutSites;
 		this.frozenViews = frozenViews;
 		this.composed = composed;
+		this.normSites = normSites;
+		this.fedNormStatistics = fedNormStatistics;
 	}
 
 	/** The same graph and weights with a different normalisation type. */
 	public SameDiffLayers withNorm(NormType other) {
-		return new SameDiffLayers(sd, params, other, training, frozen, dropoutSites, frozenViews, composed);
+		return new SameDiffLayers(sd, params, other, training, frozen, dropoutSites, frozenViews, composed, normSites,
+				fedNormStatistics);
 	}
 
 	/** The same graph and weights, seen through stop-gradient. */
 	public SameDiffLayers frozen() {
-		return new SameDiffLayers(sd, params, norm, training, true, dropoutSites, frozenViews, composed);
+		return new SameDiffLayers(sd, params, norm, training, true, dropoutSites, frozenViews, composed, normSites,
+				fedNormStatistics);
 	}
 
 	/**
@@ -94,7 +129,18 @@ public final class SameDiffLayers {
 	 * straightforward definitions) instead of the native ops: for tests that the fast forms compute the same.
 	 */
 	SameDiffLayers composed() {
-		return new SameDiffLayers(sd, params, norm, training, frozen, dropoutSites, frozenViews, true);
+		return new SameDiffLayers(sd, params, norm, training, frozen, dropoutSites, frozenViews, true, normSites,
+				fedNormStatistics);
+	}
+
+	/**
+	 * The same graph and weights, listing every normalisation layer built from now on in {@code sites}; with
+	 * {@code fedStatistics} the layers standardise with a mean and variance fed through placeholders named
+	 * {@code <layer>.mean} and {@code <layer>.var}. Inference only: training always uses the current statistics.
+	 */
+	public SameDiffLayers recordingNorms(List<NormSite> sites, boolean fedStatistics) {
+		if (training) throw new IllegalStateException("Normalisation layers are recorded only in inference graphs");
+		return new SameDiffLayers(sd, params, norm, training, frozen, dropoutSites, frozenViews, composed, sites, fedStatistics);
 	}
 
 	public SameDiff graph() { return sd; }
@@ -159,7 +205,7 @@ public final class SameDiffLayers {
 		if (composed) return composedNorm(name, x, channels);
 		switch (norm) {
 			case INSTANCE:
-				return Normalize.normalize(sd, x, 4, PER_IMAGE_AND_CHANNEL, null, null, NORM_EPSILON);
+				return standardizePlanes(name, x, channels);
 			case BATCH: {
 				SDVariable gain = param(name + ".gamma", new long[] { 1, channels, 1, 1 }, Init.SCALE);
 				SDVariable shift = param(name + ".beta", new long[] { 1, channels, 1, 1 }, Init.ZERO);
@@ -167,7 +213,7 @@ public final class SameDiffLayers {
 				// translated together do not change each other
 				if (training)
 					return Normalize.normalize(sd, x, 4, PER_CHANNEL, gain.reshape(channels), shift.reshape(channels), NORM_EPSILON);
-				return Normalize.normalize(sd, x, 4, PER_IMAGE_AND_CHANNEL, null, null, NORM_EPSILON).mul(gain).add(shift);
+				return standardizePlanes(name, x, channels).mul(gain).add(shift);
 			}
 			default:
 				return x;
@@ -179,16 +225,32 @@ public final class SameDiffLayers {
 	private SDVariable composedNorm(String name, SDVariable x, int channels) {
 		switch (norm) {
 			case INSTANCE:
-				return standardize(x, 2, 3);
+				return standardizePlanes(name, x, channels);
 			case BATCH: {
 				SDVariable gain = param(name + ".gamma", new long[] { 1, channels, 1, 1 }, Init.SCALE);
 				SDVariable shift = param(name + ".beta", new long[] { 1, channels, 1, 1 }, Init.ZERO);
-				SDVariable standardized = training ? standardize(x, 0, 2, 3) : standardize(x, 2, 3);
+				SDVariable standardized = training ? standardize(x, 0, 2, 3) : standardizePlanes(name, x, channels);
 				return standardized.mul(gain).add(shift);
 			}
 			default:
 				return x;
 		}
+	}
+
+	/**
+	 * Standardises each sample's planes with their own statistics (native op, or composed in {@link #composed()}
+	 * builders), or with fed ones (see {@link #recordingNorms}).
+	 */
+	private SDVariable standardizePlanes(String name, SDVariable x, int channels) {
+		if (normSites != null && fedNormStatistics) {
+			String meanName = name + ".mean", varianceName = name + ".var";
+			SDVariable mean = sd.placeHolder(meanName, DataType.FLOAT, 1, channels, 1, 1);
+			SDVariable variance = sd.placeHolder(varianceName, DataType.FLOAT, 1, channels, 1, 1);
+			normSites.add(new NormSite(name, channels, x, meanName, varianceName));
+			return x.sub(mean).mul(sd.math().rsqrt(variance.add(NORM_EPSILON)));
+		}
+		if (normSites != null) normSites.add(new NormSite(name, channels, x, null, null));
+		return composed ? standardize(x, 2, 3) : Normalize.normalize(sd, x, 4, PER_IMAGE_AND_CHANNEL, null, null, NORM_EPSILON);
 	}
 
 	/**

@@ -1,0 +1,200 @@
+package io.github.imagetranslation.engine.infer;
+
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+
+import io.github.imagetranslation.engine.image.FloatImage;
+import io.github.imagetranslation.engine.norm.IntensityRange;
+
+/**
+ * One tiled translation of one image with fixed settings: the passes that measure normalisation statistics,
+ * then the pass that translates tile row by tile row, blending each row into a band of the padded output and
+ * handing on every part of the band no later tile can reach.
+ */
+final class TiledRun {
+
+	private final TileRunner runner;
+	private final FloatImage image;
+	private final IntensityRange inputRange;
+	private final IntensityRange outputRange;
+	private final StripConsumer output;
+	private final TileProgress progress;
+	private final int multiple;
+	private final int batchSize;
+	private final TilingOptions.LayerStatistics layerStatistics;
+	/** Padding before the image in the padded image, as {@link Translator} pads it. */
+	private final int top;
+	private final int left;
+	private final TileAxis rows;
+	private final TileAxis columns;
+	private final int total;
+	private int done;
+
+	TiledRun(TiledTranslator translator, FloatImage image, IntensityRange inputRange, IntensityRange outputRange,
+			StripConsumer output, TileProgress progress) {
+		this.runner = translator.runner();
+		this.image = image;
+		this.inputRange = inputRange;
+		this.outputRange = outputRange;
+		this.output = output;
+		this.progress = progress;
+		multiple = translator.sizeMultiple();
+		batchSize = translator.batchSize();
+		int paddedHeight = TiledTranslator.ceilTo(image.height(), multiple);
+		int paddedWidth = TiledTranslator.ceilTo(image.width(), multiple);
+		top = (paddedHeight - image.height()) / 2;
+		left = (paddedWidth - image.width()) / 2;
+		rows = translator.axis(paddedHeight);
+		columns = translator.axis(paddedWidth);
+		int tiles = rows.count() * columns.count();
+		int layers = runner.normChannels().length;
+		layerStatistics = layers == 0 || tiles == 1 ? TilingOptions.LayerStatistics.TILE : translator.options().layerStatistics();
+		int passes = layerStatistics == TilingOptions.LayerStatistics.IMAGE ? layers : 0;
+		total = tiles * (passes + 1);
+	}
+
+	void run() {
+		translate(measure());
+	}
+
+	/** Statistics of the whole image for every normalisation layer, or null to use each tile's own. */
+	private NormStatistics measure() {
+		if (layerStatistics != TilingOptions.LayerStatistics.IMAGE) return null;
+		int[] channels = runner.normChannels();
+		NormStatistics statistics = NormStatistics.neutral(channels);
+		for (int layer = 0; layer < channels.length; layer++)
+			statistics = statistics.with(layer, layer + 1, measure(statistics, layer));
+		return statistics;
+	}
+
+	/** Sums of the input of {@code layer} over the image, the layers before it normalised with {@code current}. */
+	private NormStatistics.Accumulator measure(NormStatistics current, int layer) {
+		NormStatistics.Accumulator sums = new NormStatistics.Accumulator(runner.normChannels());
+		int tiles = rows.count() * columns.count();
+		for (int first = 0; first < tiles; first += batchSize) {
+			int count = Math.min(batchSize, tiles - first);
+			checkCancelled();
+			int[] tileRows = new int[count], tileColumns = new int[count];
+			int[][] owned = new int[count][];
+			for (int t = 0; t < count; t++) {
+				int j = (first + t) / columns.count(), i = (first + t) % columns.count();
+				tileRows[t] = j;
+				tileColumns[t] = i;
+				owned[t] = new int[] { rows.ownedStart(j, multiple) - rows.start(j), rows.ownedEnd(j, multiple) - rows.start(j),
+						columns.ownedStart(i, multiple) - columns.start(i), columns.ownedEnd(i, multiple) - columns.start(i) };
+			}
+			runner.measure(tiles(tileRows, tileColumns), count, rows.tile(), columns.tile(), owned, current, layer, sums);
+			reportDone(count);
+		}
+		return sums;
+	}
+
+	private void translate(NormStatistics statistics) {
+		int channels = runner.outputChannels();
+		int th = rows.tile(), tw = columns.tile(), width = columns.length();
+		float[] rowWeightSums = weightSums(rows);
+		float[] columnWeightSums = weightSums(columns);
+		float[] band = new float[channels * th * width];
+		for (int j = 0; j < rows.count(); j++) {
+			float[] wy = rows.weights(j);
+			for (int first = 0; first < columns.count(); first += batchSize) {
+				int count = Math.min(batchSize, columns.count() - first);
+				checkCancelled();
+				int[] tileRows = new int[count], tileColumns = new int[count];
+				for (int t = 0; t < count; t++) {
+					tileRows[t] = j;
+					tileColumns[t] = first + t;
+				}
+				float[] out = runner.translate(tiles(tileRows, tileColumns), count, th, tw, statistics);
+				for (int t = 0; t < count; t++) {
+					int x0 = columns.start(first + t);
+					float[] wx = columns.weights(first + t);
+					for (int c = 0; c < channels; c++)
+						for (int y = 0; y < th; y++) {
+							int src = ((t * channels + c) * th + y) * tw;
+							int dst = (c * th + y) * width + x0;
+							float rowWeight = wy[y];
+							if (rowWeight == 0) continue;
+							for (int x = 0; x < tw; x++)
+								band[dst + x] += out[src + x] * rowWeight * wx[x];
+						}
+				}
+				reportDone(count);
+			}
+			int bandStart = rows.start(j);
+			int bandEnd = j + 1 < rows.count() ? rows.start(j + 1) : rows.length();
+			emit(band, bandStart, bandEnd, rowWeightSums, columnWeightSums);
+			int keep = bandStart + th - bandEnd;
+			for (int c = 0; c < channels; c++) {
+				int base = c * th * width;
+				System.arraycopy(band, base + (bandEnd - bandStart) * width, band, base, keep * width);
+				Arrays.fill(band, base + keep * width, base + th * width, 0);
+			}
+		}
+	}
+
+	/** Hands on padded rows {@code [from, to)} of the band (which starts at padded row {@code from}) inside the image. */
+	private void emit(float[] band, int from, int to, float[] rowWeightSums, float[] columnWeightSums) {
+		int y0 = Math.max(from, top), y1 = Math.min(to, top + image.height());
+		if (y1 <= y0) return;
+		int channels = runner.outputChannels(), th = rows.tile(), width = columns.length();
+		int h = y1 - y0, w = image.width();
+		float[] strip = new float[channels * h * w];
+		for (int c = 0; c < channels; c++)
+			for (int y = 0; y < h; y++) {
+				int py = y0 + y;
+				int src = (c * th + py - from) * width + left;
+				int dst = (c * h + y) * w;
+				for (int x = 0; x < w; x++)
+					strip[dst + x] = band[src + x] / (rowWeightSums[py] * columnWeightSums[left + x]);
+			}
+		output.accept(y0 - top, outputRange.denormalize(new FloatImage(channels, h, w, strip)));
+	}
+
+	/** Sum over tiles of their weights at each position of the axis (1 up to rounding). */
+	private static float[] weightSums(TileAxis axis) {
+		float[] sums = new float[axis.length()];
+		for (int i = 0; i < axis.count(); i++) {
+			float[] w = axis.weights(i);
+			for (int k = 0; k < w.length; k++)
+				sums[axis.start(i) + k] += w[k];
+		}
+		return sums;
+	}
+
+	/** The tiles at {@code (tileRows[t], tileColumns[t])}, normalised, cut from the reflection-padded image. */
+	private float[] tiles(int[] tileRows, int[] tileColumns) {
+		int count = tileRows.length, th = rows.tile(), tw = columns.tile(), channels = image.channels();
+		int h = image.height(), w = image.width();
+		float[] data = image.data();
+		float[] batch = new float[count * channels * th * tw];
+		int[] sourceRows = new int[th];
+		int[] sourceColumns = new int[tw];
+		float[] raw = new float[channels * th * tw];
+		for (int t = 0; t < count; t++) {
+			for (int y = 0; y < th; y++)
+				sourceRows[y] = ReflectionPadding.reflect(rows.start(tileRows[t]) + y - top, h);
+			for (int x = 0; x < tw; x++)
+				sourceColumns[x] = ReflectionPadding.reflect(columns.start(tileColumns[t]) + x - left, w);
+			for (int c = 0; c < channels; c++)
+				for (int y = 0; y < th; y++) {
+					int src = (c * h + sourceRows[y]) * w;
+					int dst = (c * th + y) * tw;
+					for (int x = 0; x < tw; x++)
+						raw[dst + x] = data[src + sourceColumns[x]];
+				}
+			float[] normalized = inputRange.normalize(new FloatImage(channels, th, tw, raw)).data();
+			System.arraycopy(normalized, 0, batch, t * raw.length, raw.length);
+		}
+		return batch;
+	}
+
+	private void checkCancelled() {
+		if (progress.isCancelled()) throw new CancellationException("Translation cancelled");
+	}
+
+	private void reportDone(int tiles) {
+		done += tiles;
+		progress.tilesDone(done, total);
+	}
+}
