@@ -45,11 +45,14 @@ public final class ReflectionPad extends NativeAlias {
 	 * {@code width} must be the true plane size, or -1 when it is not known.
 	 */
 	public static SDVariable pad(SameDiff sd, SDVariable x, int p, long height, long width) {
-		return pad(sd, pad(sd, x, 2, p, height), 3, p, width);
+		return padAxis(sd, padAxis(sd, x, 2, p, height), 3, p, width);
 	}
 
-	/** Pads axis {@code axis} of {@code x}, of length {@code size} (-1: unknown), by {@code p} at both ends. */
-	public static SDVariable pad(SameDiff sd, SDVariable x, int axis, int p, long size) {
+	/**
+	 * Pads axis {@code axis} of {@code x}, of length {@code size} (-1: unknown), by {@code p} at both ends. (Not an
+	 * overload of {@link #pad}: with int arguments Java would pick this one, and a wrong axis reads out of bounds.)
+	 */
+	static SDVariable padAxis(SameDiff sd, SDVariable x, int axis, int p, long size) {
 		if (p < 1) throw new IllegalArgumentException("Padding must be positive, got " + p);
 		if ((size >= 0 && size <= p) || size < -1)
 			throw new IllegalArgumentException("Reflection padding by " + p + " needs more than " + p + " pixels, got " + size);
