@@ -9,4 +9,4 @@
 // Without a display: ImageJ-linux64 --headless --run Translate_Folder.ijm "model_file='t1pd.zip',input_folder='new-t1',output_folder='new-pd',pattern='*.png'"
 
 run("Translate Folder", "input_folder=[" + input_folder + "] output_folder=[" + output_folder + "] model_file=[" + model_file + "]"
-	+ " pattern=[" + pattern + "] recursive=false overwrite=false direction=A2B output_type=same format=tif write_into_input=false");
+	+ " pattern=[" + pattern + "] recursive=false overwrite=false direction=A2B output_type=same format=tif write_into_input=false tile_size=0");

@@ -12,7 +12,7 @@ for (i = 0; i < files.length; i++) {
 	if (endsWith(files[i], "/")) continue;
 	open(input_folder + File.separator + files[i]);
 	input = getTitle();
-	run("Translate Image", "image=[" + input + "] model_file=[" + model_file + "] direction=A2B output_type=same");
+	run("Translate Image", "image=[" + input + "] model_file=[" + model_file + "] direction=A2B output_type=same tile_size=0");
 	saveAs("Tiff", output_folder + File.separator + getTitle());
 	close("*");
 	showProgress(i + 1, files.length);

@@ -9,7 +9,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 import ij.ImagePlus;
-import io.github.imagetranslation.engine.infer.Translator;
+import io.github.imagetranslation.engine.infer.TiledTranslator;
+import io.github.imagetranslation.engine.infer.TilingOptions;
 import io.github.imagetranslation.engine.model.ModelFile;
 import io.github.imagetranslation.engine.model.TranslationModel;
 import io.github.imagetranslation.imagej.FolderTranslation;
@@ -51,7 +52,11 @@ final class TranslateCommand implements CliCommand {
 				+ "  --pattern GLOB        folders: only files whose names match, e.g. \"*.tif\"\n"
 				+ "  --recursive           folders: include sub-folders\n"
 				+ "  --format F            folders: tif (default) or png\n"
-				+ "  --write_into_input B  folders: allow the output folder inside the input folder (default false)\n";
+				+ "  --write_into_input B  folders: allow the output folder inside the input folder (default false)\n"
+				+ "  --tile_size N         images larger than N x N pixels are translated in overlapping tiles, blended\n"
+				+ "                        without seams (default 0: chosen from the memory budget)\n"
+				+ "  --tile_overlap N      pixels of overlap between tiles (default: from the network's receptive field)\n"
+				+ "  --memory_mb N         native memory budget for the network's arrays (default 768)\n";
 	}
 
 	@Override
@@ -75,10 +80,11 @@ final class TranslateCommand implements CliCommand {
 		folder.format = format(args.get("format", "tif"));
 		String intoInput = args.get("write_into_input");
 		folder.writeIntoInput = intoInput != null && Arguments.parseBoolean("write_into_input", intoInput);
+		TilingOptions tiling = tilingOptions(args);
 		args.checkAllUsed();
 
 		TranslationModel model = ModelFile.load(modelFile, false);
-		Translator translator = new Translator(model, direction);
+		TiledTranslator translator = new TiledTranslator(model, direction, tiling);
 		String modelName = modelFile.getFileName().toString();
 		if (Files.isDirectory(input)) {
 			FolderTranslation.Summary summary = FolderTranslation.run(input, output, translator, modelName, folder,
@@ -86,6 +92,11 @@ final class TranslateCommand implements CliCommand {
 						@Override
 						public void starting(int index, int total, Path file) {
 							out.println(index + " of " + total + ": " + file);
+						}
+
+						@Override
+						public void finished(int index, int total, String line) {
+							out.println(line);
 						}
 
 						@Override
@@ -109,11 +120,36 @@ final class TranslateCommand implements CliCommand {
 					public void imageDone(int done, int total) {
 						if (total > 1) out.println("image " + done + " of " + total);
 					}
+
+					private long lastReport = System.nanoTime();
+
+					@Override
+					public void tilesDone(int image, int images, int done, int total) {
+						// a large image takes minutes: a line every few seconds, and the last one
+						if (done < total && System.nanoTime() - lastReport < 5_000_000_000L) return;
+						lastReport = System.nanoTime();
+						out.printf(java.util.Locale.ROOT, "%stiles %d of %d (%.1f s)%n", images > 1 ? "image " + image + " of " + images + ": " : "",
+								done, total, (lastReport - start) / 1e9);
+					}
 				});
 		ImageFileWriter.write(result, output);
 		out.printf(java.util.Locale.ROOT, "Wrote %s (%dx%d, %d planes, %d-bit) in %.1f s%n", output, result.getWidth(),
 				result.getHeight(), result.getStackSize(), result.getBitDepth(), (System.nanoTime() - start) / 1e9);
 		return ExitCodes.OK;
+	}
+
+	/** Tiling settings from --tile_size, --tile_overlap and --memory_mb; unset ones stay automatic. */
+	private static TilingOptions tilingOptions(Arguments args) throws UsageException {
+		TilingOptions tiling = TilingOptions.automatic();
+		try {
+			Integer size = args.integer("tile_size"), overlap = args.integer("tile_overlap"), memory = args.integer("memory_mb");
+			if (size != null) tiling = tiling.withTileSize(size);
+			if (overlap != null) tiling = tiling.withOverlap(overlap);
+			if (memory != null) tiling = tiling.withMemoryBudget((long) memory << 20);
+		} catch (IllegalArgumentException e) {
+			throw new UsageException(e.getMessage());
+		}
+		return tiling;
 	}
 
 	private static ImageFileFormat format(String name) throws UsageException {

@@ -11,7 +11,8 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import io.github.imagetranslation.engine.infer.Translator;
+import io.github.imagetranslation.engine.infer.TiledTranslator;
+import io.github.imagetranslation.engine.infer.TilingOptions;
 import io.github.imagetranslation.engine.model.ModelFile;
 import io.github.imagetranslation.imagej.FolderTranslation;
 import io.github.imagetranslation.imagej.ImageFileFormat;
@@ -58,6 +59,9 @@ public class TranslateFolderCommand extends ImageTranslationCommand {
 	@Parameter(label = "Allow output inside the input folder", persist = false)
 	private boolean write_into_input;
 
+	@Parameter(label = "Tile size (0 = automatic)", min = "0", persist = false, description = "Images larger than this are translated in overlapping tiles; automatic chooses from a 768 MB memory budget")
+	private int tile_size;
+
 	@Override
 	protected void execute() throws IOException {
 		Path input = requireFolder(input_folder, "input_folder").toPath();
@@ -72,13 +76,19 @@ public class TranslateFolderCommand extends ImageTranslationCommand {
 				.orElseThrow(() -> new IllegalArgumentException("Unknown output format '" + format + "': use tif or png"));
 		options.writeIntoInput = write_into_input;
 		showStatus("Loading " + model.getFileName() + "...");
-		Translator translator = new Translator(ModelFile.load(model, false), direction.trim().toUpperCase(Locale.ROOT));
+		TiledTranslator translator = new TiledTranslator(ModelFile.load(model, false), direction.trim().toUpperCase(Locale.ROOT),
+				TilingOptions.automatic().withTileSize(tile_size));
 		FolderTranslation.Summary summary = FolderTranslation.run(input, output, translator, model.getFileName().toString(), options,
 				new FolderTranslation.Listener() {
 					@Override
 					public void starting(int index, int total, Path file) {
 						String line = index + " of " + total + ": " + file;
 						showStatus(index - 1, total, "Translating " + line);
+						logProgress(line);
+					}
+
+					@Override
+					public void finished(int index, int total, String line) {
 						logProgress(line);
 					}
 

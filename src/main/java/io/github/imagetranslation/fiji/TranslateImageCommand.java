@@ -13,7 +13,8 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import ij.ImagePlus;
-import io.github.imagetranslation.engine.infer.Translator;
+import io.github.imagetranslation.engine.infer.TiledTranslator;
+import io.github.imagetranslation.engine.infer.TilingOptions;
 import io.github.imagetranslation.engine.model.ModelFile;
 import io.github.imagetranslation.imagej.ImageTranslation;
 import io.github.imagetranslation.imagej.OutputType;
@@ -41,6 +42,9 @@ public class TranslateImageCommand extends ImageTranslationCommand {
 			description = "same: the input's bit depth, in the model's target intensity range")
 	private String output_type = "same";
 
+	@Parameter(label = "Tile size (0 = automatic)", min = "0", persist = false, description = "Images larger than this are translated in overlapping tiles; automatic chooses from a 768 MB memory budget")
+	private int tile_size;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Translated image")
 	private ImagePlus translated;
 
@@ -50,13 +54,19 @@ public class TranslateImageCommand extends ImageTranslationCommand {
 		Path model = required(model_file, "model_file", "the model file").toPath();
 		OutputType type = OutputType.parse(output_type);
 		showStatus("Loading " + model.getFileName() + "...");
-		Translator translator = new Translator(ModelFile.load(model, false), direction.trim().toUpperCase(Locale.ROOT));
+		TiledTranslator translator = new TiledTranslator(ModelFile.load(model, false), direction.trim().toUpperCase(Locale.ROOT),
+				TilingOptions.automatic().withTileSize(tile_size));
 		String title = ImageTranslation.title(image.getTitle(), model.getFileName().toString());
 		try {
 			translated = ImageTranslation.translate(image, translator, type, title, new ImageTranslation.Progress() {
 				@Override
 				public void imageDone(int done, int total) {
 					showStatus(done, total, "Translated " + done + " of " + total);
+				}
+
+				@Override
+				public void tilesDone(int image, int images, int done, int total) {
+					showStatus(done, total, (images > 1 ? "Image " + image + " of " + images + ": tile " : "Tile ") + done + " of " + total);
 				}
 
 				@Override

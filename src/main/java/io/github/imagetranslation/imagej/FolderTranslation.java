@@ -5,10 +5,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import ij.ImagePlus;
-import io.github.imagetranslation.engine.infer.Translator;
+import io.github.imagetranslation.engine.infer.TiledTranslator;
 
 /**
  * Translates every image of a folder into another folder, one file at a time: each output keeps its input's
@@ -37,9 +38,13 @@ public final class FolderTranslation {
 		/** Called before file {@code index} (1-based) of {@code total}. */
 		default void starting(int index, int total, Path file) {}
 
+		/** Called after file {@code index} of {@code total} was translated and written: what, its size and time. */
+		default void finished(int index, int total, String line) {}
+
 		/** A line for the log: a skipped or failed file. */
 		default void log(String line) {}
 
+		/** Polled between files and between tiles of a large image; a file not finished is not written. */
 		default boolean isCancelled() { return false; }
 	}
 
@@ -70,7 +75,7 @@ public final class FolderTranslation {
 	 * @throws ImageFileException if the input folder is missing or holds no images, or the output folder is the
 	 *         input folder (or inside it) without {@link Options#writeIntoInput}
 	 */
-	public static Summary run(Path input, Path output, Translator translator, String modelName, Options options,
+	public static Summary run(Path input, Path output, TiledTranslator translator, String modelName, Options options,
 			Listener listener) throws ImageFileException {
 		Path in = input.toAbsolutePath().normalize(), out = output.toAbsolutePath().normalize();
 		if (!options.writeIntoInput && out.startsWith(in))
@@ -103,11 +108,23 @@ public final class FolderTranslation {
 				continue;
 			}
 			try {
+				long start = System.nanoTime();
 				ImagePlus image = ImageFileReader.open(file);
 				ImagePlus result = ImageTranslation.translate(image, translator, options.outputType,
-						ImageTranslation.title(image.getTitle(), modelName), ImageTranslation.Progress.NONE);
+						ImageTranslation.title(image.getTitle(), modelName), new ImageTranslation.Progress() {
+							@Override
+							public boolean isCancelled() {
+								return listener.isCancelled();
+							}
+						});
 				ImageFileWriter.write(result, target, options.format);
 				summary.translated++;
+				listener.finished(i + 1, files.size(), String.format(Locale.ROOT, "Translated %s -> %s (%dx%d, %d plane%s, %d-bit) in %.2f s", relative,
+						out.relativize(target), result.getWidth(), result.getHeight(), result.getStackSize(),
+						result.getStackSize() == 1 ? "" : "s", result.getBitDepth(), (System.nanoTime() - start) / 1e9));
+			} catch (ImageTranslation.CancelledException e) {
+				summary.cancelled = true;
+				break;
 			} catch (ImageFileException | IllegalArgumentException e) {
 				fail(summary, listener, relative, e.getMessage());
 			}

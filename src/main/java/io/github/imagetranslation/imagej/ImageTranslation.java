@@ -1,13 +1,17 @@
 package io.github.imagetranslation.imagej;
 
+import java.util.concurrent.CancellationException;
+
 import ij.ImagePlus;
 import io.github.imagetranslation.engine.image.FloatImage;
-import io.github.imagetranslation.engine.infer.Translator;
+import io.github.imagetranslation.engine.infer.TileProgress;
+import io.github.imagetranslation.engine.infer.TiledTranslator;
 
 /**
- * Translates an ImagePlus (image, stack or hyperstack) with a translator: every plane, channel group, slice
- * and frame, one network image at a time, into a new ImagePlus of the same dimensions, calibration and slice
- * labels. The input is never modified.
+ * Translates an ImagePlus (image, stack or hyperstack) with a tiled translator: every plane, channel group,
+ * slice and frame, one network image at a time (each in tiles when it is larger than the memory budget
+ * allows), into a new ImagePlus of the same dimensions, calibration and slice labels. The input is never
+ * modified.
  */
 public final class ImageTranslation {
 
@@ -17,6 +21,12 @@ public final class ImageTranslation {
 
 		/** Called after each translated image ({@code done} of {@code total}). */
 		default void imageDone(int done, int total) {}
+
+		/**
+		 * Called after each batch of tiles of image {@code image} (1-based) of {@code images}, for images cut into
+		 * more than one tile ({@code done} of {@code total} tiles, the passes that measure statistics included).
+		 */
+		default void tilesDone(int image, int images, int done, int total) {}
 
 		default boolean isCancelled() { return false; }
 	}
@@ -38,15 +48,32 @@ public final class ImageTranslation {
 	 * @throws IncompatibleImageException if the image's channels do not suit the model
 	 * @throws CancelledException if {@code progress} cancels
 	 */
-	public static ImagePlus translate(ImagePlus image, Translator translator, OutputType type, String title,
+	public static ImagePlus translate(ImagePlus image, TiledTranslator translator, OutputType type, String title,
 			Progress progress) {
 		StackLayout layout = StackLayout.forModel(image, translator.inputChannels());
 		StackAssembler result = layout.assembler(title, translator.outputChannels(), type.resolve(layout.sampleType()));
-		for (int i = 0; i < layout.size(); i++) {
+		int images = layout.size();
+		for (int i = 0; i < images; i++) {
 			if (progress.isCancelled()) throw new CancelledException();
-			FloatImage translated = translator.translate(layout.read(i));
+			int index = i + 1;
+			FloatImage translated;
+			try {
+				translated = translator.translate(layout.read(i), new TileProgress() {
+					@Override
+					public void tilesDone(int done, int total) {
+						if (total > 1) progress.tilesDone(index, images, done, total);
+					}
+
+					@Override
+					public boolean isCancelled() {
+						return progress.isCancelled();
+					}
+				});
+			} catch (CancellationException e) {
+				throw new CancelledException();
+			}
 			result.put(i, translated);
-			progress.imageDone(i + 1, layout.size());
+			progress.imageDone(index, images);
 		}
 		return result.toImagePlus();
 	}

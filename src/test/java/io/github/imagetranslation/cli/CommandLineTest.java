@@ -153,6 +153,22 @@ class CommandLineTest {
 	}
 
 	@Test
+	void imagesLargerThanTheTileSizeAreTranslatedInTilesWithProgress(@TempDir Path dir) throws Exception {
+		Path out = dir.resolve("a-pd.tif");
+		Result r = run("translate", "--model", model.toString(), "--input", t1.resolve("a.png").toString(), "--output", out.toString(),
+				"--tile_size", "32", "--tile_overlap", "0");
+		assertEquals(0, r.code, r.err);
+		// 2 x 2 tiles in every pass (statistics of the network's normalisation layers, then the translation)
+		assertTrue(r.out.matches("(?s).*tiles (\\d+) of \\1 .*"), r.out);
+		ij.ImagePlus result = ImageFileReader.open(out);
+		assertEquals(64, result.getWidth());
+		assertEquals(64, result.getHeight());
+		assertEquals(8, result.getBitDepth());
+		assertOneLineError(run("translate", "--model", model.toString(), "--input", t1.resolve("a.png").toString(), "--output",
+				out.toString(), "--tile_size", "-3", "--overwrite"), ExitCodes.USAGE, "Tile size must be positive");
+	}
+
+	@Test
 	void translatesAFolderSkippingExistingOutputsAndFailingFiles(@TempDir Path dir) throws Exception {
 		Path in = dir.resolve("in"), out = dir.resolve("out");
 		Files.createDirectories(in);
