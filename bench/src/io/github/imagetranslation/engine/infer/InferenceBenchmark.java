@@ -15,7 +15,9 @@ import io.github.imagetranslation.engine.train.Pix2PixOptions;
 import io.github.imagetranslation.engine.train.Pix2PixTrainer;
 
 /**
- * One inference row of the speed table: a generator (ngf 64, random weights) translating one RGB image.
+ * One inference row of the speed table: a generator (ngf 64, random weights) translating one RGB image on the
+ * production path ({@link TiledTranslator}, which translates an image this small whole); the FLOPs are counted on
+ * the same network run by {@link Translator}.
  *
  * Usage: InferenceBenchmark ROW [warmup] [runs]; ROW is infer-r6-128, infer-r9-256 or infer-u128-128.
  */
@@ -36,12 +38,14 @@ public final class InferenceBenchmark {
 		pairs.add(new ImagePair("0", Measurement.randomImage(3, size, r), Measurement.randomImage(3, size, r)));
 		PairedTrainingData data = new PairedTrainingData(pairs, SampleType.UINT8, SampleType.UINT8,
 				NormalizationRule.percentile(), NormalizationRule.percentile(), size);
-		Translator translator = new Translator(new Pix2PixTrainer(o, data).model(false), "A2B");
+		io.github.imagetranslation.engine.model.TranslationModel model = new Pix2PixTrainer(o, data).model(false);
+		Translator counting = new Translator(model, "A2B");
 		FloatImage image = Measurement.randomImage(3, size, r);
 		OpProfile profile = new OpProfile();
-		translator.graph().setListeners(profile);
-		translator.translate(image);
-		translator.graph().setListeners();
+		counting.graph().setListeners(profile);
+		counting.translate(image);
+		TiledTranslator translator = new TiledTranslator(model, "A2B");
+		if (translator.tileCount(size, size) != 1) throw new IllegalStateException("expected one tile");
 		Measurement.run(row, () -> translator.translate(image), warmup, runs, profile.flops);
 	}
 }
