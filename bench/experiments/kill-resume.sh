@@ -5,14 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-target/experiments/kill-resume}
-wait_s=${2:-90}
+wait_s=${2:-60}
 data=../shared/data/photo-cartoon
 jar=(java -jar target/image-translation-0.1.0-SNAPSHOT.jar)
 rm -rf "$out" && mkdir -p "$out"/{A,B}
 for f in $(ls $data/photo | sort | head -n 24); do ln -s "$(realpath $data/photo/$f)" "$out/A/$f"; done
 for f in $(ls $data/cartoon | sort | head -n 24); do ln -s "$(realpath $data/cartoon/$f)" "$out/B/$f"; done
 options=(--domain_a "$out/A" --domain_b "$out/B" --model "$out/m.zip" --generator resnet_2blocks --ngf 16 --ndf 16
-	--patch_size 64 --load_size 72 --n_epochs 2 --n_epochs_decay 2 --checkpoint_every 5 --progress_seconds 1)
+	--patch_size 64 --load_size 72 --n_epochs 4 --n_epochs_decay 4 --checkpoint_every 5 --progress_seconds 1)
 "${jar[@]}" train-cyclegan "${options[@]}" > "$out/first.log" 2>&1 &
 pid=$!
 sleep "$wait_s"
