@@ -46,7 +46,6 @@ public final class CycleGanTrainer extends GanTrainer {
 	private static final String AB = "A2B", BA = "B2A";
 	private static final String G_AB = ModelDescription.generatorPrefix(AB), G_BA = ModelDescription.generatorPrefix(BA);
 	private static final String D_A = ModelDescription.discriminatorPrefix("A"), D_B = ModelDescription.discriminatorPrefix("B");
-	private static final String OPT_G = "opt_G", OPT_D = "opt_D";
 	private static final long INIT_STREAM = 0x5eed_c7c1_0000_0002L;
 
 	private final CycleGanOptions options;
@@ -177,10 +176,7 @@ public final class CycleGanTrainer extends GanTrainer {
 	}
 
 	private Map<String, AdamOptimizer> optimizers() {
-		Map<String, AdamOptimizer> m = new LinkedHashMap<>();
-		m.put(OPT_G, optimizerG);
-		m.put(OPT_D, optimizerD);
-		return m;
+		return optimizers(optimizerG, optimizerD);
 	}
 
 	@Override

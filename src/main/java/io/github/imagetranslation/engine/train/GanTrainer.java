@@ -127,6 +127,14 @@ public abstract class GanTrainer {
 		return new DomainDescription(images.channels(), images.sampleType().name(), images.rule(), images.typicalRange());
 	}
 
+	/** The generators' and the discriminators' optimiser under the names their state is saved with. */
+	static Map<String, AdamOptimizer> optimizers(AdamOptimizer generators, AdamOptimizer discriminators) {
+		Map<String, AdamOptimizer> m = new LinkedHashMap<>();
+		m.put("opt_G", generators);
+		m.put("opt_D", discriminators);
+		return m;
+	}
+
 	/** The graph this trainer runs (for profiling). */
 	abstract TrainingGraph trainingGraph();
 

@@ -44,8 +44,6 @@ public final class Pix2PixTrainer extends GanTrainer {
 	private static final String DIRECTION = "A2B";
 	private static final String G = ModelDescription.generatorPrefix(DIRECTION);
 	private static final String D = ModelDescription.discriminatorPrefix("B");
-	private static final String OPT_G = "opt_G";
-	private static final String OPT_D = "opt_D";
 	private static final long INIT_STREAM = 0x5eed_1417_0000_0001L;
 
 	private final Pix2PixOptions options;
@@ -128,10 +126,7 @@ public final class Pix2PixTrainer extends GanTrainer {
 	}
 
 	private Map<String, AdamOptimizer> optimizers() {
-		Map<String, AdamOptimizer> m = new LinkedHashMap<>();
-		m.put(OPT_G, optimizerG);
-		m.put(OPT_D, optimizerD);
-		return m;
+		return optimizers(optimizerG, optimizerD);
 	}
 
 	@Override
