@@ -56,7 +56,9 @@ final class TranslateCommand implements CliCommand {
 				+ "  --tile_size N         images larger than N x N pixels are translated in overlapping tiles, blended\n"
 				+ "                        without seams (default 0: chosen from the memory budget)\n"
 				+ "  --tile_overlap N      pixels of overlap between tiles (default: from the network's receptive field)\n"
-				+ "  --memory_mb N         native memory budget for the network's arrays (default 768)\n";
+				+ "  --memory_mb N         native memory budget for the network's arrays (default 768)\n"
+				+ "  --statistics_tiles N  tiled images: measure the network's normalisation statistics on an even spread\n"
+				+ "                        of N tiles (default 9; 0: every tile, exact but as slow as ten translations)\n";
 	}
 
 	@Override
@@ -138,14 +140,16 @@ final class TranslateCommand implements CliCommand {
 		return ExitCodes.OK;
 	}
 
-	/** Tiling settings from --tile_size, --tile_overlap and --memory_mb; unset ones stay automatic. */
+	/** Tiling settings from --tile_size, --tile_overlap, --memory_mb and --statistics_tiles; unset ones stay automatic. */
 	private static TilingOptions tilingOptions(Arguments args) throws UsageException {
 		TilingOptions tiling = TilingOptions.automatic();
 		try {
 			Integer size = args.integer("tile_size"), overlap = args.integer("tile_overlap"), memory = args.integer("memory_mb");
+			Integer statistics = args.integer("statistics_tiles");
 			if (size != null) tiling = tiling.withTileSize(size);
 			if (overlap != null) tiling = tiling.withOverlap(overlap);
 			if (memory != null) tiling = tiling.withMemoryBudget((long) memory << 20);
+			if (statistics != null) tiling = tiling.withStatisticsTiles(statistics);
 		} catch (IllegalArgumentException e) {
 			throw new UsageException(e.getMessage());
 		}

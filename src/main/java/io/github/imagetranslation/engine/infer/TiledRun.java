@@ -27,6 +27,8 @@ final class TiledRun {
 	private final int left;
 	private final TileAxis rows;
 	private final TileAxis columns;
+	/** Row-major indices of the tiles the statistics are measured on. */
+	private final int[] measured;
 	private final int total;
 	private int done;
 
@@ -50,7 +52,8 @@ final class TiledRun {
 		int layers = runner.normChannels().length;
 		layerStatistics = layers == 0 || tiles == 1 ? TilingOptions.LayerStatistics.TILE : translator.options().layerStatistics();
 		int passes = layerStatistics == TilingOptions.LayerStatistics.IMAGE ? layers : 0;
-		total = tiles * (passes + 1);
+		measured = passes == 0 ? new int[0] : spread(rows.count(), columns.count(), translator.options().statisticsTiles());
+		total = tiles + passes * measured.length;
 	}
 
 	void run() {
@@ -70,14 +73,13 @@ final class TiledRun {
 	/** Sums of the input of {@code layer} over the image, the layers before it normalised with {@code current}. */
 	private NormStatistics.Accumulator measure(NormStatistics current, int layer) {
 		NormStatistics.Accumulator sums = new NormStatistics.Accumulator(runner.normChannels());
-		int tiles = rows.count() * columns.count();
-		for (int first = 0; first < tiles; first += batchSize) {
-			int count = Math.min(batchSize, tiles - first);
+		for (int first = 0; first < measured.length; first += batchSize) {
+			int count = Math.min(batchSize, measured.length - first);
 			checkCancelled();
 			int[] tileRows = new int[count], tileColumns = new int[count];
 			int[][] owned = new int[count][];
 			for (int t = 0; t < count; t++) {
-				int j = (first + t) / columns.count(), i = (first + t) % columns.count();
+				int j = measured[first + t] / columns.count(), i = measured[first + t] % columns.count();
 				tileRows[t] = j;
 				tileColumns[t] = i;
 				owned[t] = new int[] { rows.ownedStart(j, multiple) - rows.start(j), rows.ownedEnd(j, multiple) - rows.start(j),
@@ -87,6 +89,27 @@ final class TiledRun {
 			reportDone(count);
 		}
 		return sums;
+	}
+
+	/**
+	 * Row-major indices of about {@code sample} tiles of a {@code rows} x {@code columns} grid, spread evenly (the
+	 * centres of equal bands of rows and of columns); every tile when there are no more than that or
+	 * {@code sample} is 0.
+	 */
+	static int[] spread(int rows, int columns, int sample) {
+		if (sample <= 0 || rows * columns <= sample) {
+			int[] all = new int[rows * columns];
+			for (int t = 0; t < all.length; t++)
+				all[t] = t;
+			return all;
+		}
+		int pickRows = Math.min(rows, Math.max(1, (int) Math.round(Math.sqrt(sample * (double) rows / columns))));
+		int pickColumns = Math.min(columns, Math.max(1, sample / pickRows));
+		int[] picked = new int[pickRows * pickColumns];
+		for (int a = 0; a < pickRows; a++)
+			for (int b = 0; b < pickColumns; b++)
+				picked[a * pickColumns + b] = (2 * a + 1) * rows / (2 * pickRows) * columns + (2 * b + 1) * columns / (2 * pickColumns);
+		return picked;
 	}
 
 	private void translate(NormStatistics statistics) {

@@ -76,6 +76,33 @@ class TiledTranslatorTest {
 	}
 
 	@Test
+	void statisticsSampledOnSomeTilesKeepTilesSeamless() {
+		// 3 x 3 tiles of 128, statistics measured on the four corner tiles only
+		TiledTranslator sampled = new TiledTranslator(ResnetResults.MODEL, "A2B",
+				TilingOptions.automatic().withTileSize(128).withStatisticsTiles(4));
+		List<int[]> reports = new ArrayList<>();
+		FloatImage actual = sampled.translateNormalized(ResnetResults.INPUT, (done, total) -> reports.add(new int[] { done, total }));
+		// 9 normalisation layers measured on 4 tiles each, then 9 tiles translated
+		assertEquals(9 * 4 + 9, reports.get(reports.size() - 1)[1]);
+		double ratio = seamRatio(actual, ResnetResults.EXPECTED, new int[] { 64, 96, 128, 160, 192 });
+		double[] difference = TestModels.difference(ResnetResults.EXPECTED, actual, 16);
+		System.out.printf("statistics of 4 of 9 tiles: seam ratio %.3f; %s%n", ratio, describe("vs untiled", difference));
+		assertTrue(ratio < 1.1, "sampled statistics: seam ratio " + ratio);
+	}
+
+	@Test
+	void statisticsTilesAreSpreadEvenlyOverTheGrid() {
+		assertArrayEquals(new int[] { 0, 1, 2, 3, 4, 5 }, TiledRun.spread(2, 3, 9));
+		assertArrayEquals(new int[] { 0, 1, 2, 3, 4, 5 }, TiledRun.spread(2, 3, 0));
+		// rows and columns 1, 5 and 8 of 10 (the centres of three equal bands)
+		assertArrayEquals(new int[] { 11, 15, 18, 51, 55, 58, 81, 85, 88 }, TiledRun.spread(10, 10, 9));
+		// a wide grid: one row, nine columns
+		assertEquals(9, TiledRun.spread(2, 20, 9).length);
+		for (int t : TiledRun.spread(2, 20, 9))
+			assertEquals(1, t / 20);
+	}
+
+	@Test
 	void unetTilesMatchTheUntiledTranslation() {
 		TranslationModel model = unet();
 		Translator untiled = new Translator(model, "A2B");
