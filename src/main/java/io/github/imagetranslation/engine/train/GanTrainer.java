@@ -182,6 +182,7 @@ public abstract class GanTrainer {
 			double lr = schedule.rate(epoch);
 			long start = System.nanoTime();
 			Map<String, Double> losses = iterate(lr);
+			collectGarbageNowAndThen();
 			double seconds = (System.nanoTime() - start) / 1e9;
 			recentSecondsPerIteration = Double.isNaN(recentSecondsPerIteration) ? seconds
 					: 0.9 * recentSecondsPerIteration + 0.1 * seconds;
@@ -218,6 +219,21 @@ public abstract class GanTrainer {
 		}
 		return true;
 	}
+
+	/**
+	 * ND4J frees the native memory of an array that nobody closed only when the Java object is garbage collected,
+	 * and the Java heap of a training process is so small that collections are rare: a CycleGAN at 128 px grew
+	 * from 2.4 to 4.7 GB resident over 72 iterations without this. A collection takes some milliseconds; it runs
+	 * at most once a second.
+	 */
+	private void collectGarbageNowAndThen() {
+		long now = System.nanoTime();
+		if (now - lastCollection < 1_000_000_000L) return;
+		System.gc();
+		lastCollection = System.nanoTime();
+	}
+
+	private long lastCollection = System.nanoTime();
 
 	private TrainingProgress progress(Map<String, Double> losses, double lr) {
 		return new TrainingProgress(Math.min(epoch, schedule.epochs() - 1), schedule.epochs(),
