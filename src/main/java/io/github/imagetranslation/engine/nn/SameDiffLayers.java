@@ -202,7 +202,6 @@ public final class SameDiffLayers {
 	 * generic ops, at a fraction of the time and memory.
 	 */
 	public SDVariable norm(String name, SDVariable x, int channels) {
-		if (composed) return composedNorm(name, x, channels);
 		switch (norm) {
 			case INSTANCE:
 				return standardizePlanes(name, x, channels);
@@ -211,9 +210,9 @@ public final class SameDiffLayers {
 				SDVariable shift = param(name + ".beta", new long[] { 1, channels, 1, 1 }, Init.ZERO);
 				// batch statistics while training; per image at inference, so that images or tiles
 				// translated together do not change each other
-				if (training)
-					return Normalize.normalize(sd, x, 4, PER_CHANNEL, gain.reshape(channels), shift.reshape(channels), NORM_EPSILON);
-				return standardizePlanes(name, x, channels).mul(gain).add(shift);
+				if (!training) return standardizePlanes(name, x, channels).mul(gain).add(shift);
+				if (composed) return standardize(x, 0, 2, 3).mul(gain).add(shift);
+				return Normalize.normalize(sd, x, 4, PER_CHANNEL, gain.reshape(channels), shift.reshape(channels), NORM_EPSILON);
 			}
 			default:
 				return x;
@@ -221,21 +220,6 @@ public final class SameDiffLayers {
 	}
 
 	private static final int[] PER_IMAGE_AND_CHANNEL = { 0, 1 }, PER_CHANNEL = { 1 };
-
-	private SDVariable composedNorm(String name, SDVariable x, int channels) {
-		switch (norm) {
-			case INSTANCE:
-				return standardizePlanes(name, x, channels);
-			case BATCH: {
-				SDVariable gain = param(name + ".gamma", new long[] { 1, channels, 1, 1 }, Init.SCALE);
-				SDVariable shift = param(name + ".beta", new long[] { 1, channels, 1, 1 }, Init.ZERO);
-				SDVariable standardized = training ? standardize(x, 0, 2, 3) : standardizePlanes(name, x, channels);
-				return standardized.mul(gain).add(shift);
-			}
-			default:
-				return x;
-		}
-	}
 
 	/**
 	 * Standardises each sample's planes with their own statistics (native op, or composed in {@link #composed()}
