@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.github.imagetranslation.engine.nn.ExecutionSessions;
 import io.github.imagetranslation.engine.nn.GeneratorSpec;
 import io.github.imagetranslation.engine.nn.NativeRuntime;
 import io.github.imagetranslation.engine.nn.ParameterStore;
@@ -128,7 +129,7 @@ final class TileNetwork implements TileRunner {
 	}
 
 	@Override
-	public float[] translate(float[] tiles, int count, int height, int width, NormStatistics statistics) {
+	public float[] translate(float[] tiles, int count, int height, int width, WholeImageStatistics statistics) {
 		Map<String, INDArray> feeds = new TreeMap<>();
 		try {
 			feeds.put(INPUT, Nd4j.create(tiles, new long[] { count, spec.inChannels(), height, width }, 'c'));
@@ -147,8 +148,8 @@ final class TileNetwork implements TileRunner {
 	}
 
 	@Override
-	public void measure(float[] tiles, int count, int height, int width, int[][] owned, NormStatistics statistics, int layer,
-			NormStatistics.Accumulator into) {
+	public void measure(float[] tiles, int count, int height, int width, int[][] owned, WholeImageStatistics statistics, int layer,
+			WholeImageStatistics.Accumulator into) {
 		Map<String, INDArray> feeds = new TreeMap<>();
 		try {
 			feeds.put(INPUT, Nd4j.create(tiles, new long[] { count, spec.inChannels(), height, width }, 'c'));
@@ -187,7 +188,7 @@ final class TileNetwork implements TileRunner {
 		return Nd4j.create(values, new long[] { count, 1, h, w }, 'c');
 	}
 
-	private void feedStatistics(NormStatistics statistics, Map<String, INDArray> feeds) {
+	private void feedStatistics(WholeImageStatistics statistics, Map<String, INDArray> feeds) {
 		if (statistics.layers() != fedSites.size())
 			throw new IllegalArgumentException("Statistics for " + statistics.layers() + " normalisation layers, but the network has "
 					+ fedSites.size());
@@ -238,8 +239,7 @@ final class TileNetwork implements TileRunner {
 	/** Drops this thread's session and whatever it still holds. */
 	@Override
 	public void release() {
-		InferenceSession session = sd.getSessions().remove(Thread.currentThread().getId());
-		if (session != null) session.getMmgr().close();
+		ExecutionSessions.closeThisThreads(sd);
 		if (pixelsSinceCollection > 0) collectGarbage();
 	}
 

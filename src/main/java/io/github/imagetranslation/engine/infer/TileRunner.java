@@ -16,7 +16,7 @@ interface TileRunner {
 	 * The translated tiles, {@code [count, outputChannels, height, width]}. With {@code statistics} every
 	 * normalisation layer uses those; with null, each tile's own.
 	 */
-	float[] translate(float[] tiles, int count, int height, int width, NormStatistics statistics);
+	float[] translate(float[] tiles, int count, int height, int width, WholeImageStatistics statistics);
 
 	/**
 	 * Adds to {@code into} the sums of the input of normalisation layer {@code layer} over the part each tile
@@ -24,8 +24,8 @@ interface TileRunner {
 	 * multiple, relative to the tile), with the layers before it normalised by {@code statistics}. Only the
 	 * network up to that layer is run.
 	 */
-	void measure(float[] tiles, int count, int height, int width, int[][] owned, NormStatistics statistics, int layer,
-			NormStatistics.Accumulator into);
+	void measure(float[] tiles, int count, int height, int width, int[][] owned, WholeImageStatistics statistics, int layer,
+			WholeImageStatistics.Accumulator into);
 
 	/** Frees whatever the runner keeps between batches; called after each image. */
 	void release();

@@ -61,18 +61,18 @@ final class TiledRun {
 	}
 
 	/** Statistics of the whole image for every normalisation layer, or null to use each tile's own. */
-	private NormStatistics measure() {
+	private WholeImageStatistics measure() {
 		if (layerStatistics != TilingOptions.LayerStatistics.IMAGE) return null;
 		int[] channels = runner.normChannels();
-		NormStatistics statistics = NormStatistics.neutral(channels);
+		WholeImageStatistics statistics = WholeImageStatistics.neutral(channels);
 		for (int layer = 0; layer < channels.length; layer++)
 			statistics = statistics.with(layer, layer + 1, measure(statistics, layer));
 		return statistics;
 	}
 
 	/** Sums of the input of {@code layer} over the image, the layers before it normalised with {@code current}. */
-	private NormStatistics.Accumulator measure(NormStatistics current, int layer) {
-		NormStatistics.Accumulator sums = new NormStatistics.Accumulator(runner.normChannels());
+	private WholeImageStatistics.Accumulator measure(WholeImageStatistics current, int layer) {
+		WholeImageStatistics.Accumulator sums = new WholeImageStatistics.Accumulator(runner.normChannels());
 		for (int first = 0; first < measured.length; first += batchSize) {
 			int count = Math.min(batchSize, measured.length - first);
 			checkCancelled();
@@ -112,7 +112,7 @@ final class TiledRun {
 		return picked;
 	}
 
-	private void translate(NormStatistics statistics) {
+	private void translate(WholeImageStatistics statistics) {
 		int channels = runner.outputChannels();
 		int th = rows.tile(), tw = columns.tile(), width = columns.length();
 		float[] rowWeightSums = weightSums(rows);

@@ -19,8 +19,9 @@ import io.github.imagetranslation.engine.norm.IntensityRange;
  * <li>it is padded by reflection to the network's size multiple exactly as the untiled translation pads it, and
  * tiles are windows of that padded image starting at multiples of the size multiple, so each tile sees the
  * image border and the network's down-sampling grid as the whole image would;</li>
- * <li>the network's normalisation layers use statistics of the whole image, measured in passes over the tiles
- * before translating (each tile's own statistics would make tiles differ in tone);</li>
+ * <li>the network's normalisation layers use one set of statistics for every tile, measured in passes over the
+ * tiles before translating: over all tiles of a small image, over an even spread of them for a large one (see
+ * {@link TilingOptions#withStatisticsTiles}); each tile's own statistics would make tiles differ in tone;</li>
  * <li>neighbouring tiles overlap, and their outputs are blended with raised-cosine weights that are zero where
  * a tile lacks context (see {@link TileAxis}).</li>
  * </ul>

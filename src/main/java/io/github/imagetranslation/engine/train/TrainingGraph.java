@@ -18,6 +18,7 @@ import org.nd4j.autodiff.samediff.config.SDValue;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.github.imagetranslation.engine.nn.ConsoleSilencer;
+import io.github.imagetranslation.engine.nn.ExecutionSessions;
 
 /**
  * A SameDiff graph with one scalar loss that trains all its networks in one forward and backward pass.
@@ -95,7 +96,7 @@ final class TrainingGraph {
 
 	/** Drops the execution sessions and closes the arrays they keep for reuse (when training stops). */
 	void releaseMemory() {
-		SessionPurge.purge(sd);
+		ExecutionSessions.closeAll(sd);
 	}
 
 	SameDiff graph() { return sd; }

@@ -279,14 +279,14 @@ class TiledTranslatorTest {
 		public int[] normChannels() { return network.normChannels(); }
 
 		@Override
-		public float[] translate(float[] tiles, int count, int height, int width, NormStatistics statistics) {
+		public float[] translate(float[] tiles, int count, int height, int width, WholeImageStatistics statistics) {
 			check(count, height, width);
 			return network.translate(tiles, count, height, width, statistics);
 		}
 
 		@Override
-		public void measure(float[] tiles, int count, int height, int width, int[][] owned, NormStatistics statistics,
-				int layer, NormStatistics.Accumulator into) {
+		public void measure(float[] tiles, int count, int height, int width, int[][] owned, WholeImageStatistics statistics,
+				int layer, WholeImageStatistics.Accumulator into) {
 			check(count, height, width);
 			network.measure(tiles, count, height, width, owned, statistics, layer, into);
 		}
@@ -382,8 +382,8 @@ class TiledTranslatorTest {
 		TiledTranslator tiled = new TiledTranslator(model, "A2B", TilingOptions.automatic().withTileSize(64), r -> {
 			runner[0] = new FailingRunner(r, Long.MAX_VALUE, null) {
 				@Override
-				public void measure(float[] tiles, int count, int height, int width, int[][] owned, NormStatistics statistics,
-						int layer, NormStatistics.Accumulator into) {
+				public void measure(float[] tiles, int count, int height, int width, int[][] owned, WholeImageStatistics statistics,
+						int layer, WholeImageStatistics.Accumulator into) {
 					batches.incrementAndGet();
 					super.measure(tiles, count, height, width, owned, statistics, layer, into);
 				}

@@ -5,35 +5,35 @@ package io.github.imagetranslation.engine.infer;
  * order the network's layers were built. Fed to the network, they make every tile normalised as the whole
  * image would be.
  */
-final class NormStatistics {
+final class WholeImageStatistics {
 
 	private final float[][] means;
 	private final float[][] variances;
 
-	NormStatistics(float[][] means, float[][] variances) {
+	WholeImageStatistics(float[][] means, float[][] variances) {
 		this.means = means;
 		this.variances = variances;
 	}
 
 	/** Mean 0 and variance 1 for every layer: a stand-in for layers not measured yet. */
-	static NormStatistics neutral(int[] channels) {
+	static WholeImageStatistics neutral(int[] channels) {
 		float[][] means = new float[channels.length][], variances = new float[channels.length][];
 		for (int i = 0; i < channels.length; i++) {
 			means[i] = new float[channels[i]];
 			variances[i] = new float[channels[i]];
 			java.util.Arrays.fill(variances[i], 1);
 		}
-		return new NormStatistics(means, variances);
+		return new WholeImageStatistics(means, variances);
 	}
 
 	/** These statistics with layers {@code from .. to - 1} taken from {@code measured}. */
-	NormStatistics with(int from, int to, Accumulator measured) {
+	WholeImageStatistics with(int from, int to, Accumulator measured) {
 		float[][] m = means.clone(), v = variances.clone();
 		for (int i = from; i < to; i++) {
 			m[i] = measured.mean(i);
 			v[i] = measured.variance(i);
 		}
-		return new NormStatistics(m, v);
+		return new WholeImageStatistics(m, v);
 	}
 
 	int layers() { return means.length; }
