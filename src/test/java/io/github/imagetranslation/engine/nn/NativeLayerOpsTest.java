@@ -184,6 +184,17 @@ class NativeLayerOpsTest {
 	}
 
 	@Test
+	void kernel3UpsamplingThroughTheValidModeEqualsTheSameMode() {
+		// the ResNet generator's second up-sampling at 128 px, with and without bias
+		INDArray x = gaussian(DataType.FLOAT, 14, 1, 0, 1, 128, 64, 64);
+		double withBias = nativeVersusComposed(x, NormType.NONE, true, (l, v) -> l.upsample2x("u", v, 128, 64, 3, true));
+		double without = nativeVersusComposed(x, NormType.NONE, true, (l, v) -> l.upsample2x("u", v, 128, 64, 3, false));
+		assertTrue(withBias < 1e-5 && without < 1e-5, withBias + " " + without);
+		assertArrayEquals(new long[] { 1, 64, 128, 128 },
+				new Probe(x, NormType.NONE, true, false, 9, (l, v) -> l.upsample2x("u", v, 128, 64, 3, true)).out.eval().shape());
+	}
+
+	@Test
 	void constantChannelsNormaliseToZeroWithoutNaN() {
 		// a flat patch (e.g. empty background) gives constant channels: zero output (beta for batch norm), and the
 		// gradient of the definition, (dy - mean(dy)) / sqrt(eps), finite
