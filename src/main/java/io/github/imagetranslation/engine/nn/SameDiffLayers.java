@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import io.github.imagetranslation.engine.nn.ParameterStore.Init;
 import io.github.imagetranslation.engine.nn.ops.Normalize;
 import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
+import io.github.imagetranslation.engine.nn.ops.Relu;
 
 /**
  * Builds the layers the generators and discriminators are made of into one SameDiff graph (NCHW, float32),
@@ -125,7 +126,7 @@ public final class SameDiffLayers {
 	}
 
 	/**
-	 * The same graph and weights, with normalisation and reflection padding composed of generic ops (the
+	 * The same graph and weights, with normalisation, reflection padding and ReLU composed of generic ops (the
 	 * straightforward definitions) instead of the native ops, and the kernel-3 transposed convolution in libnd4j's
 	 * own "same" mode: for tests that the fast forms compute the same.
 	 */
@@ -303,8 +304,9 @@ public final class SameDiffLayers {
 		return x.mul(mask);
 	}
 
+	/** max(x, 0); a native op with a fast gradient, or SameDiff's own in {@link #composed()} form. */
 	public SDVariable relu(SDVariable x) {
-		return sd.nn().relu(x, 0);
+		return composed ? sd.nn().relu(x, 0) : Relu.relu(sd, x);
 	}
 
 	public SDVariable leakyRelu(SDVariable x, double alpha) {

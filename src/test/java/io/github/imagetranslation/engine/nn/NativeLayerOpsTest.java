@@ -17,6 +17,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
 import io.github.imagetranslation.engine.random.SplitMix64;
@@ -90,7 +91,12 @@ class NativeLayerOpsTest {
 	/** Worst relative error of the analytic gradient of every variable against central differences (float64). */
 	private static double maxGradientError(long[] shape, NormType norm, boolean training,
 			BiFunction<SameDiffLayers, SDVariable, SDVariable> block, long seed) {
-		Probe probe = new Probe(gaussian(DataType.DOUBLE, seed, 1, 0.3, shape), norm, training, false, seed, block);
+		return maxGradientError(gaussian(DataType.DOUBLE, seed, 1, 0.3, shape), norm, training, block, seed);
+	}
+
+	private static double maxGradientError(INDArray x, NormType norm, boolean training,
+			BiFunction<SameDiffLayers, SDVariable, SDVariable> block, long seed) {
+		Probe probe = new Probe(x, norm, training, false, seed, block);
 		Map<String, INDArray> analytic = probe.gradients();
 		double worst = 0;
 		for (SDVariable v : probe.sd.variables()) {
@@ -181,6 +187,17 @@ class NativeLayerOpsTest {
 		double unsized = nativeVersusComposed(x, NormType.NONE, true, (l, v) -> l.reflectionPad(v, 1, -1, -1));
 		// the same additions in a different order at most
 		assertTrue(sized < 1e-6 && unsized < 1e-6, sized + " " + unsized);
+	}
+
+	@Test
+	void reluGradientMatchesFiniteDifferencesAndSameDiffsOwn() {
+		// no value within a step of the kink, where the finite difference is undefined
+		INDArray x = gaussian(DataType.DOUBLE, 15, 1, 0, 1, 3, 5, 6);
+		x.assign(x.add(Transforms.sign(x).mul(0.01)));
+		double error = maxGradientError(x, NormType.NONE, true, (l, v) -> l.relu(v), 15);
+		assertTrue(error < 1e-6, "relative gradient error " + error);
+		INDArray y = gaussian(DataType.FLOAT, 16, 1, 0, 2, 64, 32, 32);
+		assertEquals(0, nativeVersusComposed(y, NormType.NONE, true, (l, v) -> l.relu(v)), 0);
 	}
 
 	@Test

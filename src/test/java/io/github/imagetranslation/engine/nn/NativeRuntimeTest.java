@@ -1,6 +1,7 @@
 package io.github.imagetranslation.engine.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
@@ -17,5 +18,14 @@ class NativeRuntimeTest {
 			assertEquals("AVX512_MIC", NativeRuntime.nativeEnvironment("DNNL_MAX_CPU_ISA"));
 		else
 			assertEquals(System.getenv("DNNL_MAX_CPU_ISA"), NativeRuntime.nativeEnvironment("DNNL_MAX_CPU_ISA"));
+	}
+
+	@Test
+	void onGlibcTheAllocatorIsToldToKeepLargeBlocksForReuse() {
+		NativeRuntime.prepare();
+		assumeTrue(System.getProperty("os.name").startsWith("Linux") && System.getenv("MALLOC_MMAP_MAX_") == null
+				&& System.getenv("MALLOC_TRIM_THRESHOLD_") == null && System.getenv("GLIBC_TUNABLES") == null,
+				"glibc's allocator left as the user set it");
+		assertTrue(NativeRuntime.allocatorTuned());
 	}
 }
