@@ -44,11 +44,11 @@ public final class TrainingBenchmark {
 			trainer = new Pix2PixTrainer(o, paired(size));
 		}
 		OpProfile profile = new OpProfile();
-		trainer.trainingGraph().graph().setListeners(profile);
+		trainer.trainingGraph().graph().addListeners(profile);
 		trainer.iterate(2e-4);
 		double flops = profile.flops;
 		boolean profiling = Arrays.asList(args).contains("--profile");
-		if (!profiling) trainer.trainingGraph().graph().setListeners();
+		if (!profiling) trainer.trainingGraph().graph().getListeners().remove(profile);
 		profile.reset();
 		Measurement.run(row, () -> trainer.iterate(2e-4), warmup, runs, flops);
 		if (profiling) System.out.print("Time by op type over warm-up and timed runs:\n" + profile.report());

@@ -101,6 +101,7 @@ public final class SameDiffLayers {
 	private SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training, boolean frozen,
 			List<DropoutSite> dropoutSites, Map<String, SDVariable> frozenViews, boolean composed, List<NormSite> normSites,
 			boolean fedNormStatistics) {
+		ConvolutionRouting.attach(sd);
 		this.sd = sd;
 		this.params = params;
 		this.norm = norm;
