@@ -50,7 +50,7 @@ public final class TrainingBenchmark {
 		boolean profiling = Arrays.asList(args).contains("--profile");
 		if (!profiling) trainer.trainingGraph().graph().getListeners().remove(profile);
 		profile.reset();
-		Measurement.run(row, () -> trainer.iterate(2e-4), warmup, runs, flops);
+		Measurement.run(row, () -> trainer.step(2e-4), warmup, runs, flops);
 		if (profiling) System.out.print("Time by op type over warm-up and timed runs:\n" + profile.report());
 	}
 

@@ -181,8 +181,7 @@ public abstract class GanTrainer {
 			if (monitor.isCancelled()) return false;
 			double lr = schedule.rate(epoch);
 			long start = System.nanoTime();
-			Map<String, Double> losses = iterate(lr);
-			collectGarbageNowAndThen();
+			Map<String, Double> losses = step(lr);
 			double seconds = (System.nanoTime() - start) / 1e9;
 			recentSecondsPerIteration = Double.isNaN(recentSecondsPerIteration) ? seconds
 					: 0.9 * recentSecondsPerIteration + 0.1 * seconds;
@@ -226,6 +225,13 @@ public abstract class GanTrainer {
 	 * from 2.4 to 4.7 GB resident over 72 iterations without this. A collection takes some milliseconds; it runs
 	 * at most once a second.
 	 */
+	/** One iteration as the training loop runs it: the update, then garbage collection if a second has passed. */
+	final Map<String, Double> step(double lr) {
+		Map<String, Double> losses = iterate(lr);
+		collectGarbageNowAndThen();
+		return losses;
+	}
+
 	private void collectGarbageNowAndThen() {
 		long now = System.nanoTime();
 		if (now - lastCollection < 1_000_000_000L) return;
