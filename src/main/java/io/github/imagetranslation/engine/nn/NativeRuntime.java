@@ -36,6 +36,8 @@ public final class NativeRuntime {
 
 	private static boolean prepared;
 	private static boolean allocatorTuned;
+	private static boolean libcLoaded;
+	private static LibC libc;
 
 	private NativeRuntime() {}
 
@@ -62,9 +64,10 @@ public final class NativeRuntime {
 		if (System.getenv("MALLOC_MMAP_MAX_") != null || System.getenv("MALLOC_TRIM_THRESHOLD_") != null
 				|| System.getenv("GLIBC_TUNABLES") != null)
 			return;
+		LibC c = libc();
+		if (c == null) return;
 		try {
-			LibC libc = Native.load("c", LibC.class);
-			allocatorTuned = libc.mallopt(M_MMAP_MAX, 0) == 1 && libc.mallopt(M_TRIM_THRESHOLD, Integer.MAX_VALUE) == 1;
+			allocatorTuned = c.mallopt(M_MMAP_MAX, 0) == 1 && c.mallopt(M_TRIM_THRESHOLD, Integer.MAX_VALUE) == 1;
 		} catch (UnsatisfiedLinkError | RuntimeException e) {
 			// not glibc (macOS, Windows): its allocator's defaults apply
 		}
@@ -76,10 +79,10 @@ public final class NativeRuntime {
 	}
 
 	private static void setDefault(String name, String value) {
-		if (System.getenv(name) != null) return;
+		LibC c = libc();
+		if (System.getenv(name) != null || c == null) return;
 		try {
-			LibC libc = Native.load("c", LibC.class);
-			libc.setenv(name, value, 0);
+			c.setenv(name, value, 0);
 		} catch (UnsatisfiedLinkError | RuntimeException e) {
 			// not on Linux/macOS libc: the library defaults apply, which is only slower
 		}
@@ -87,11 +90,25 @@ public final class NativeRuntime {
 
 	/** The native environment's value of {@code name} (which Java's {@code System.getenv} does not see change). */
 	static String nativeEnvironment(String name) {
+		LibC c = libc();
 		try {
-			return Native.load("c", LibC.class).getenv(name);
+			return c == null ? null : c.getenv(name);
 		} catch (UnsatisfiedLinkError | RuntimeException e) {
 			return null;
 		}
+	}
+
+	/** The C library through JNA, loaded once; null where it cannot be loaded. */
+	private static synchronized LibC libc() {
+		if (!libcLoaded) {
+			libcLoaded = true;
+			try {
+				libc = Native.load("c", LibC.class);
+			} catch (UnsatisfiedLinkError | RuntimeException e) {
+				libc = null;
+			}
+		}
+		return libc;
 	}
 
 	/** "SkylakeX" on AVX-512 CPUs, "Haswell" on AVX2 CPUs, null otherwise or when unknown. */

@@ -219,12 +219,6 @@ public abstract class GanTrainer {
 		return true;
 	}
 
-	/**
-	 * ND4J frees the native memory of an array that nobody closed only when the Java object is garbage collected,
-	 * and the Java heap of a training process is so small that collections are rare: a CycleGAN at 128 px grew
-	 * from 2.4 to 4.7 GB resident over 72 iterations without this. A collection takes some milliseconds; it runs
-	 * at most once a second.
-	 */
 	/** One iteration as the training loop runs it: the update, then garbage collection if a second has passed. */
 	final Map<String, Double> step(double lr) {
 		Map<String, Double> losses = iterate(lr);
@@ -232,6 +226,12 @@ public abstract class GanTrainer {
 		return losses;
 	}
 
+	/**
+	 * ND4J frees the native memory of an array that nobody closed only when the Java object is garbage collected,
+	 * and the Java heap of a training process is so small that collections are rare: a CycleGAN at 128 px grew
+	 * from 2.4 to 4.7 GB resident over 72 iterations without this. A collection takes some milliseconds; it runs
+	 * at most once a second.
+	 */
 	private void collectGarbageNowAndThen() {
 		long now = System.nanoTime();
 		if (now - lastCollection < 1_000_000_000L) return;
