@@ -7,9 +7,10 @@ import io.github.imagetranslation.engine.image.FloatImage;
 import io.github.imagetranslation.engine.norm.IntensityRange;
 
 /**
- * One tiled translation of one image with fixed settings: the passes that measure normalisation statistics,
- * then the pass that translates tile row by tile row, blending each row into a band of the padded output and
- * handing on every part of the band no later tile can reach.
+ * One tiled translation of one image with fixed settings: the pass that measures normalisation statistics on
+ * some tiles (all of them for a small image, whose translation that pass then is), then the pass that translates
+ * tile row by tile row, blending each row into a band of the padded output and handing on every part of the band
+ * no later tile can reach.
  */
 final class TiledRun {
 
@@ -29,8 +30,11 @@ final class TiledRun {
 	private final TileAxis columns;
 	/** Row-major indices of the tiles the statistics are measured on. */
 	private final int[] measured;
+	/** Per tile, row-major: its translation from the measuring pass when that pass covered every tile; else null. */
+	private float[][] translatedWhileMeasuring;
 	private final int total;
 	private int done;
+	private boolean measuring;
 
 	TiledRun(TiledTranslator translator, FloatImage image, IntensityRange inputRange, IntensityRange outputRange,
 			StripConsumer output, TileProgress progress) {
@@ -51,44 +55,57 @@ final class TiledRun {
 		int tiles = rows.count() * columns.count();
 		int layers = runner.normChannels().length;
 		layerStatistics = layers == 0 || tiles == 1 ? TilingOptions.LayerStatistics.TILE : translator.options().layerStatistics();
-		int passes = layerStatistics == TilingOptions.LayerStatistics.IMAGE ? layers : 0;
-		measured = passes == 0 ? new int[0] : spread(rows.count(), columns.count(), translator.options().statisticsTiles());
-		total = tiles + passes * measured.length;
+		int asked = translator.options().statisticsTiles(), limit = translator.measuredTilesLimit();
+		measured = layerStatistics != TilingOptions.LayerStatistics.IMAGE ? new int[0]
+				: spread(rows.count(), columns.count(), asked == 0 ? limit : Math.min(asked, limit));
+		total = measured.length == tiles ? tiles : tiles + measured.length;
 	}
 
 	void run() {
-		translate(measure());
+		measuring = true;
+		WholeImageStatistics statistics = measure();
+		measuring = false;
+		translate(statistics);
 	}
+
+	/** Whether the run is in (or stopped in) its measuring pass. */
+	boolean measuring() { return measuring; }
+
+	/** Tiles the measuring pass holds at once. */
+	int measuredCount() { return measured.length; }
 
 	/** Statistics of the whole image for every normalisation layer, or null to use each tile's own. */
 	private WholeImageStatistics measure() {
 		if (layerStatistics != TilingOptions.LayerStatistics.IMAGE) return null;
-		int[] channels = runner.normChannels();
-		WholeImageStatistics statistics = WholeImageStatistics.neutral(channels);
-		for (int layer = 0; layer < channels.length; layer++)
-			statistics = statistics.with(layer, layer + 1, measure(statistics, layer));
-		return statistics;
-	}
-
-	/** Sums of the input of {@code layer} over the image, the layers before it normalised with {@code current}. */
-	private WholeImageStatistics.Accumulator measure(WholeImageStatistics current, int layer) {
-		WholeImageStatistics.Accumulator sums = new WholeImageStatistics.Accumulator(runner.normChannels());
-		for (int first = 0; first < measured.length; first += batchSize) {
-			int count = Math.min(batchSize, measured.length - first);
-			checkCancelled();
-			int[] tileRows = new int[count], tileColumns = new int[count];
-			int[][] owned = new int[count][];
-			for (int t = 0; t < count; t++) {
-				int j = measured[first + t] / columns.count(), i = measured[first + t] % columns.count();
-				tileRows[t] = j;
-				tileColumns[t] = i;
-				owned[t] = new int[] { rows.ownedStart(j, multiple) - rows.start(j), rows.ownedEnd(j, multiple) - rows.start(j),
-						columns.ownedStart(i, multiple) - columns.start(i), columns.ownedEnd(i, multiple) - columns.start(i) };
-			}
-			runner.measure(tiles(tileRows, tileColumns), count, rows.tile(), columns.tile(), owned, current, layer, sums);
-			reportDone(count);
+		checkCancelled();
+		int count = measured.length;
+		int[] tileRows = new int[count], tileColumns = new int[count];
+		int[][] owned = new int[count][];
+		for (int t = 0; t < count; t++) {
+			int j = measured[t] / columns.count(), i = measured[t] % columns.count();
+			tileRows[t] = j;
+			tileColumns[t] = i;
+			owned[t] = new int[] { rows.ownedStart(j, multiple) - rows.start(j), rows.ownedEnd(j, multiple) - rows.start(j),
+					columns.ownedStart(i, multiple) - columns.start(i), columns.ownedEnd(i, multiple) - columns.start(i) };
 		}
-		return sums;
+		int layers = runner.normChannels().length;
+		int[] reported = new int[1];
+		TileRunner.Measured result = runner.measure(tiles(tileRows, tileColumns), count, rows.tile(), columns.tile(), owned, layer -> {
+			checkCancelled();
+			// the measuring pass counts as its tiles, in steps of its layers
+			int now = (int) ((long) count * (layer + 1) / layers);
+			if (now > reported[0]) reportDone(now - reported[0]);
+			reported[0] = now;
+		});
+		if (count == rows.count() * columns.count()) {
+			translatedWhileMeasuring = new float[count][];
+			int length = result.translated.length / count;
+			for (int t = 0; t < count; t++) {
+				translatedWhileMeasuring[measured[t]] = new float[length];
+				System.arraycopy(result.translated, t * length, translatedWhileMeasuring[measured[t]], 0, length);
+			}
+		}
+		return result.statistics;
 	}
 
 	/**
@@ -128,7 +145,8 @@ final class TiledRun {
 					tileRows[t] = j;
 					tileColumns[t] = first + t;
 				}
-				float[] out = runner.translate(tiles(tileRows, tileColumns), count, th, tw, statistics);
+				float[] out = translatedWhileMeasuring != null ? stored(j, first, count)
+						: runner.translate(tiles(tileRows, tileColumns), count, th, tw, statistics);
 				for (int t = 0; t < count; t++) {
 					int x0 = columns.start(first + t);
 					float[] wx = columns.weights(first + t);
@@ -142,7 +160,7 @@ final class TiledRun {
 								band[dst + x] += out[src + x] * rowWeight * wx[x];
 						}
 				}
-				reportDone(count);
+				if (translatedWhileMeasuring == null) reportDone(count);
 			}
 			int bandStart = rows.start(j);
 			int bandEnd = j + 1 < rows.count() ? rows.start(j + 1) : rows.length();
@@ -154,6 +172,15 @@ final class TiledRun {
 				Arrays.fill(band, base + keep * width, base + th * width, 0);
 			}
 		}
+	}
+
+	/** The tiles {@code first .. first + count - 1} of row {@code j} as the measuring pass translated them. */
+	private float[] stored(int j, int first, int count) {
+		int length = translatedWhileMeasuring[0].length;
+		float[] out = new float[count * length];
+		for (int t = 0; t < count; t++)
+			System.arraycopy(translatedWhileMeasuring[j * columns.count() + first + t], 0, out, t * length, length);
+		return out;
 	}
 
 	/** Hands on padded rows {@code [from, to)} of the band (which starts at padded row {@code from}) inside the image. */

@@ -49,6 +49,8 @@ public final class TiledTranslator {
 	private int tileSize;
 	private int overlap;
 	private int batchSize;
+	/** Most tiles the measuring pass may hold at once. */
+	private int measuredTilesLimit;
 
 	/** A tiled translator for {@code direction} of {@code model} with automatic settings. */
 	public TiledTranslator(TranslationModel model, String direction) {
@@ -65,9 +67,8 @@ public final class TiledTranslator {
 		source = model.domain(ModelDescription.sourceDomain(direction));
 		target = model.domain(ModelDescription.targetDomain(direction));
 		this.options = options;
-		long cacheBytes = options.memoryBudget() / 4, tileBytes = options.memoryBudget() - cacheBytes;
-		runner = wrapRunner.apply(new TileNetwork(spec, model.generatorWeights(direction), ModelDescription.generatorPrefix(direction),
-				cacheBytes));
+		long tileBytes = options.memoryBudget();
+		runner = wrapRunner.apply(new TileNetwork(spec, model.generatorWeights(direction), ModelDescription.generatorPrefix(direction)));
 		multiple = spec.sizeMultiple();
 		tileSize = options.tileSize() > 0 ? Math.max(minimumTile(), floorTo(options.tileSize(), multiple))
 				: Math.max(minimumTile(), floorTo((int) Math.sqrt(tileBytes / bytesPerPixel(spec)), multiple));
@@ -84,6 +85,17 @@ public final class TiledTranslator {
 		}
 		batchSize = options.batchSize() > 0 ? options.batchSize()
 				: (int) Math.max(1, Math.min(MAX_AUTO_BATCH, tileBytes / (bytesPerPixel(spec) * tileSize * tileSize)));
+		measuredTilesLimit = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+				(tileBytes - bytesPerPixel(spec) * tileSize * tileSize) / (keptBytesPerPixel(spec) * tileSize * tileSize)));
+	}
+
+	/**
+	 * Memory per input pixel that one tile keeps between layers in the measuring pass, where every measured tile
+	 * waits at each normalisation layer for the others: at most one activation of {@code ngf} channels at full
+	 * resolution (the ResNet's first and last layers), or the U-Net's skip connections, which sum to less.
+	 */
+	static long keptBytesPerPixel(GeneratorSpec spec) {
+		return 4L * spec.ngf();
 	}
 
 	/**
@@ -129,6 +141,12 @@ public final class TiledTranslator {
 
 	/** Tiles per forward pass. */
 	public int batchSize() { return batchSize; }
+
+	/**
+	 * Most tiles the statistics are measured on (the measuring pass holds them all at once): the memory budget
+	 * less one tile's pass, over what each measured tile keeps between layers.
+	 */
+	public int measuredTilesLimit() { return measuredTilesLimit; }
 
 	/** Height and width given to the network are padded to a multiple of this. */
 	public int sizeMultiple() { return multiple; }
@@ -192,20 +210,27 @@ public final class TiledTranslator {
 	private void run(FloatImage image, IntensityRange inputRange, IntensityRange outputRange, StripConsumer output,
 			TileProgress progress) {
 		while (true) {
+			TiledRun run = null;
 			try {
-				new TiledRun(this, image, inputRange, outputRange, output, progress).run();
+				run = new TiledRun(this, image, inputRange, outputRange, output, progress);
+				run.run();
 				return;
 			} catch (OutOfMemoryError | RuntimeException e) {
-				if (!isOutOfMemory(e) || !shrink()) throw e;
+				if (!isOutOfMemory(e) || !shrink(run)) throw e;
 				System.gc();
-			} finally {
-				runner.release();
 			}
 		}
 	}
 
-	/** Halves the batch, or failing that shrinks tiles to about half their area; false if nothing is left to shrink. */
-	private boolean shrink() {
+	/**
+	 * Makes smaller what {@code failed} ran out of memory in: the tiles measured at once if it was measuring;
+	 * else the batch, or failing that the tiles, to about half their area. False if nothing is left to shrink.
+	 */
+	private boolean shrink(TiledRun failed) {
+		if (failed != null && failed.measuring() && failed.measuredCount() > 1) {
+			measuredTilesLimit = failed.measuredCount() / 2;
+			return true;
+		}
 		if (batchSize > 1) {
 			batchSize /= 2;
 			return true;

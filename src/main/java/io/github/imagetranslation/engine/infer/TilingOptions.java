@@ -17,13 +17,13 @@ public final class TilingOptions {
 		/** Each tile's own: one pass, but tiles differ in tone from each other and from the untiled result. */
 		TILE,
 		/**
-		 * The whole image's, measured layer by layer before translating: one pass over the tiles per
-		 * normalisation layer, each run only up to its layer, with the layers before it normalised by their
-		 * statistics already measured. Matches the untiled result when every tile is measured; costs about half as
-		 * many extra passes over the measured tiles as the network has normalisation layers (roughly ten for
-		 * resnet_9blocks, six for unet_256), which is why large images measure an even spread of
-		 * {@link TilingOptions#statisticsTiles()} tiles only: every tile still gets the same statistics, so tiles
-		 * agree in tone, and they differ from the whole image's by the sampling error only.
+		 * The whole image's, measured before translating in one pass over some tiles held side by side: at each
+		 * normalisation layer the pass measures the layer's input over all of them, then normalises them all
+		 * with that, so the layers before each one are normalised alike. Matches the untiled result when every
+		 * tile is measured, and then that pass is the translation. A large image measures an even spread of
+		 * {@link TilingOptions#statisticsTiles()} tiles (at most as many as the memory budget holds at once), one
+		 * extra pass over those tiles: every tile still gets the same statistics, so tiles agree in tone, and
+		 * they differ from the whole image's by the sampling error only.
 		 */
 		IMAGE
 	}
@@ -72,8 +72,8 @@ public final class TilingOptions {
 	}
 
 	/**
-	 * Native memory for the network's arrays: three quarters for the arrays of one forward pass, which sets the
-	 * automatic tile and batch size, one quarter for arrays kept for reuse.
+	 * Native memory for the network's arrays: sets the automatic tile and batch size (one forward pass), and how
+	 * many tiles the statistics are measured on at once.
 	 */
 	public TilingOptions withMemoryBudget(long bytes) {
 		if (bytes < 1 << 20) throw new IllegalArgumentException("Memory budget must be at least 1 MiB, got " + bytes + " bytes");
@@ -105,8 +105,9 @@ public final class TilingOptions {
 
 	/**
 	 * With {@link LayerStatistics#IMAGE}, measure the statistics on an even spread of about {@code tiles} tiles
-	 * (every tile of an image with no more); 0 measures every tile, which matches the untiled result but makes
-	 * the measuring passes cost as much as the tiles.
+	 * (every tile of an image with no more); 0 measures as many as the memory budget holds at once (every tile of
+	 * an image that fits). The measuring pass holds all its tiles' activations at once, so the memory budget caps
+	 * the number either way.
 	 */
 	public TilingOptions withStatisticsTiles(int tiles) {
 		if (tiles < 0) throw new IllegalArgumentException("Statistics tiles must be positive, or 0 for every tile; got " + tiles);

@@ -1,10 +1,5 @@
 package io.github.imagetranslation.engine.infer;
 
-import java.util.Collections;
-
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -12,16 +7,15 @@ import io.github.imagetranslation.engine.image.FloatImage;
 import io.github.imagetranslation.engine.model.DomainDescription;
 import io.github.imagetranslation.engine.model.ModelDescription;
 import io.github.imagetranslation.engine.model.TranslationModel;
+import io.github.imagetranslation.engine.nn.EagerGenerator;
 import io.github.imagetranslation.engine.nn.GeneratorSpec;
-import io.github.imagetranslation.engine.nn.NativeRuntime;
-import io.github.imagetranslation.engine.nn.ParameterStore;
-import io.github.imagetranslation.engine.nn.SameDiffLayers;
 import io.github.imagetranslation.engine.norm.IntensityRange;
 
 /**
  * Translates images of any size with one generator of a model: normalises the image by its domain's rule,
  * pads it by reflection to the size the network needs, runs the network, crops back and brings the result
- * to the target domain's typical intensities. The graph is built once and reused for every image and slice.
+ * to the target domain's typical intensities. The network runs layer by layer ({@link EagerGenerator}), with
+ * nothing built per image or slice.
  * {@link #translateNormalized} is the seam for tiled translation of images too large for memory.
  */
 public final class Translator {
@@ -29,25 +23,14 @@ public final class Translator {
 	private final GeneratorSpec spec;
 	private final DomainDescription source;
 	private final DomainDescription target;
-	private final SameDiff sd;
-	private final String outputName;
+	private final EagerGenerator generator;
 
 	/** A translator for {@code direction} ("A2B"; "B2A" for CycleGAN) of {@code model}. */
 	public Translator(TranslationModel model, String direction) {
-		NativeRuntime.prepare();
 		spec = model.generator(direction);
 		source = model.domain(ModelDescription.sourceDomain(direction));
 		target = model.domain(ModelDescription.targetDomain(direction));
-		sd = SameDiff.create();
-		SameDiffLayers layers = new SameDiffLayers(sd, ParameterStore.of(model.generatorWeights(direction)), spec.norm(), false);
-		SDVariable input = sd.placeHolder("input", DataType.FLOAT, -1, spec.inChannels(), -1, -1);
-		SDVariable output = spec.build(layers, ModelDescription.generatorPrefix(direction), input, -1, -1);
-		outputName = output.name();
-	}
-
-	/** The inference graph (for profiling). */
-	SameDiff graph() {
-		return sd;
+		generator = new EagerGenerator(spec, model.generatorWeights(direction), ModelDescription.generatorPrefix(direction));
 	}
 
 	/** Channels an input image must have. */
@@ -80,10 +63,14 @@ public final class Translator {
 		int top = (ph - h) / 2, left = (pw - w) / 2;
 		FloatImage padded = ReflectionPadding.pad(normalized, top, left, ph, pw);
 		INDArray in = Nd4j.create(padded.data(), new long[] { 1, padded.channels(), ph, pw }, 'c');
-		INDArray out = sd.output(Collections.singletonMap("input", in), outputName).get(outputName);
-		float[] values = out.reshape(out.length()).toFloatVector();
-		in.close();
-		if (out.closeable()) out.close();
+		float[] values;
+		try {
+			INDArray out = generator.run(new INDArray[] { in }, null)[0];
+			values = out.data().asFloat();
+			out.close();
+		} finally {
+			in.close();
+		}
 		FloatImage result = new FloatImage(spec.outChannels(), ph, pw, values);
 		return ph == h && pw == w ? result : result.crop(left, top, w, h);
 	}

@@ -2,7 +2,7 @@ package io.github.imagetranslation.engine.infer;
 
 /**
  * The mean and biased variance per channel of every normalisation layer's input over a whole image, in the
- * order the network's layers were built. Fed to the network, they make every tile normalised as the whole
+ * order the network uses its layers. Fed to the network, they make every tile normalised as the whole
  * image would be.
  */
 final class WholeImageStatistics {
@@ -13,27 +13,6 @@ final class WholeImageStatistics {
 	WholeImageStatistics(float[][] means, float[][] variances) {
 		this.means = means;
 		this.variances = variances;
-	}
-
-	/** Mean 0 and variance 1 for every layer: a stand-in for layers not measured yet. */
-	static WholeImageStatistics neutral(int[] channels) {
-		float[][] means = new float[channels.length][], variances = new float[channels.length][];
-		for (int i = 0; i < channels.length; i++) {
-			means[i] = new float[channels[i]];
-			variances[i] = new float[channels[i]];
-			java.util.Arrays.fill(variances[i], 1);
-		}
-		return new WholeImageStatistics(means, variances);
-	}
-
-	/** These statistics with layers {@code from .. to - 1} taken from {@code measured}. */
-	WholeImageStatistics with(int from, int to, Accumulator measured) {
-		float[][] m = means.clone(), v = variances.clone();
-		for (int i = from; i < to; i++) {
-			m[i] = measured.mean(i);
-			v[i] = measured.variance(i);
-		}
-		return new WholeImageStatistics(m, v);
 	}
 
 	int layers() { return means.length; }
@@ -81,6 +60,16 @@ final class WholeImageStatistics {
 				squareSums[layer][c] += squareSum[c] + 2 * delta * sum[c] + count * delta * delta;
 			}
 			counts[layer] += count;
+		}
+
+		/** Every layer's mean and variance (all must have been measured). */
+		WholeImageStatistics statistics() {
+			float[][] m = new float[counts.length][], v = new float[counts.length][];
+			for (int i = 0; i < counts.length; i++) {
+				m[i] = mean(i);
+				v[i] = variance(i);
+			}
+			return new WholeImageStatistics(m, v);
 		}
 
 		/** Mean per channel of {@code layer}'s input over everything added. */

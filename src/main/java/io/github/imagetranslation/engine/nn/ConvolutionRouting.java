@@ -25,6 +25,11 @@ public final class ConvolutionRouting extends BaseListener {
 
 	private ConvolutionRouting() {}
 
+	/** Whether a transposed convolution of an input plane of {@code pixels} pixels should run through oneDNN. */
+	static boolean usesOneDnn(long pixels) {
+		return pixels > MAX_ONEDNN_FREE_PIXELS;
+	}
+
 	/** Adds the routing to {@code sd}'s listeners unless it is there. */
 	static void attach(SameDiff sd) {
 		if (!sd.getListeners().contains(INSTANCE)) sd.addListeners(INSTANCE);
@@ -39,7 +44,6 @@ public final class ConvolutionRouting extends BaseListener {
 	public void preOpExecution(SameDiff sd, At at, SameDiffOp op, OpContext context) {
 		if (context == null || !"deconv2d".equals(op.getOp().opName())) return;
 		INDArray input = context.getInputArray(0);
-		boolean small = input != null && input.rank() == 4 && input.size(2) * input.size(3) <= MAX_ONEDNN_FREE_PIXELS;
-		context.allowHelpers(!small);
+		context.allowHelpers(input == null || input.rank() != 4 || usesOneDnn(input.size(2) * input.size(3)));
 	}
 }

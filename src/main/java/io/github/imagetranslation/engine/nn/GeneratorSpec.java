@@ -4,8 +4,6 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.nd4j.autodiff.samediff.SDVariable;
-
 /**
  * Architecture of a generator: a U-Net (pix2pix) or a ResNet (CycleGAN) with its width, depth, normalisation,
  * dropout and channel counts. Stored in model files, so it is a plain value that JSON can hold.
@@ -114,8 +112,8 @@ public final class GeneratorSpec {
 	 * [-1, 1]. {@code batch} and {@code size} give the dropout masks' shapes (and the ResNet's reflection padding its
 	 * plane sizes, for a lean gradient) and are ignored when the builder is not for training.
 	 */
-	public SDVariable build(SameDiffLayers layers, String prefix, SDVariable input, long batch, long size) {
-		SameDiffLayers l = layers.withNorm(norm);
+	public <T> T build(Layers<T> layers, String prefix, T input, long batch, long size) {
+		Layers<T> l = layers.withNorm(norm);
 		return architecture == Architecture.UNET
 				? UnetGenerator.build(this, l, prefix, input, batch, size)
 				: ResnetGenerator.build(this, l, prefix, input, batch, size);

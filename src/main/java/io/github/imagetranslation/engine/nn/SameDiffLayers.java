@@ -33,12 +33,8 @@ import io.github.imagetranslation.engine.nn.ops.Relu;
  * A network can be built a second time on the same weights with {@link #frozen()}: its weights then pass
  * through stop-gradient, so a loss on that copy trains only what lies upstream of it (how one graph trains a
  * generator through a discriminator without training the discriminator).
- * <p>
- * For inference on tiles of a large image, {@link #recordingNorms} lists each normalisation layer's input, and
- * can make the layers take their mean and variance from placeholders, so that every tile is normalised with
- * statistics of the whole image rather than its own.
  */
-public final class SameDiffLayers {
+public final class SameDiffLayers implements Layers<SDVariable> {
 
 	/** Epsilon added to the variance in instance and batch normalisation (PyTorch's default). */
 	public static final double NORM_EPSILON = 1e-5;
@@ -56,29 +52,6 @@ public final class SameDiffLayers {
 		}
 	}
 
-	/**
-	 * A normalisation layer of an inference graph: its input (the activations it standardises, {@code [N, C, h, w]})
-	 * and, when its statistics are fed, the placeholders ({@code [1, C, 1, 1]}) of the mean and the biased
-	 * variance it uses instead of its input's own.
-	 */
-	public static final class NormSite {
-		public final String name;
-		public final int channels;
-		public final SDVariable input;
-		/** Null when the layer uses the statistics of each sample itself. */
-		public final String meanPlaceholder;
-		/** Null when the layer uses the statistics of each sample itself. */
-		public final String variancePlaceholder;
-
-		NormSite(String name, int channels, SDVariable input, String meanPlaceholder, String variancePlaceholder) {
-			this.name = name;
-			this.channels = channels;
-			this.input = input;
-			this.meanPlaceholder = meanPlaceholder;
-			this.variancePlaceholder = variancePlaceholder;
-		}
-	}
-
 	private final SameDiff sd;
 	private final ParameterStore params;
 	private final NormType norm;
@@ -87,20 +60,16 @@ public final class SameDiffLayers {
 	private final List<DropoutSite> dropoutSites;
 	private final Map<String, SDVariable> frozenViews;
 	private final boolean composed;
-	/** Where normalisation layers are listed; null when they are not. */
-	private final List<NormSite> normSites;
-	private final boolean fedNormStatistics;
 
 	/**
 	 * @param training whether dropout layers are active (they then need their masks fed as placeholders)
 	 */
 	public SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training) {
-		this(sd, params, norm, training, false, new ArrayList<>(), new HashMap<>(), false, null, false);
+		this(sd, params, norm, training, false, new ArrayList<>(), new HashMap<>(), false);
 	}
 
 	private SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training, boolean frozen,
-			List<DropoutSite> dropoutSites, Map<String, SDVariable> frozenViews, boolean composed, List<NormSite> normSites,
-			boolean fedNormStatistics) {
+			List<DropoutSite> dropoutSites, Map<String, SDVariable> frozenViews, boolean composed) {
 		ConvolutionRouting.attach(sd);
 		this.sd = sd;
 		this.params = params;
@@ -110,20 +79,17 @@ public final class SameDiffLayers {
 		this.dropoutSites = dropoutSites;
 		this.frozenViews = frozenViews;
 		this.composed = composed;
-		this.normSites = normSites;
-		this.fedNormStatistics = fedNormStatistics;
 	}
 
 	/** The same graph and weights with a different normalisation type. */
+	@Override
 	public SameDiffLayers withNorm(NormType other) {
-		return new SameDiffLayers(sd, params, other, training, frozen, dropoutSites, frozenViews, composed, normSites,
-				fedNormStatistics);
+		return new SameDiffLayers(sd, params, other, training, frozen, dropoutSites, frozenViews, composed);
 	}
 
 	/** The same graph and weights, seen through stop-gradient. */
 	public SameDiffLayers frozen() {
-		return new SameDiffLayers(sd, params, norm, training, true, dropoutSites, frozenViews, composed, normSites,
-				fedNormStatistics);
+		return new SameDiffLayers(sd, params, norm, training, true, dropoutSites, frozenViews, composed);
 	}
 
 	/**
@@ -132,24 +98,15 @@ public final class SameDiffLayers {
 	 * own "same" mode: for tests that the fast forms compute the same.
 	 */
 	SameDiffLayers composed() {
-		return new SameDiffLayers(sd, params, norm, training, frozen, dropoutSites, frozenViews, true, normSites,
-				fedNormStatistics);
-	}
-
-	/**
-	 * The same graph and weights, listing every normalisation layer built from now on in {@code sites}; with
-	 * {@code fedStatistics} the layers standardise with a mean and variance fed through placeholders named
-	 * {@code <layer>.mean} and {@code <layer>.var}. Inference only: training always uses the current statistics.
-	 */
-	public SameDiffLayers recordingNorms(List<NormSite> sites, boolean fedStatistics) {
-		if (training) throw new IllegalStateException("Normalisation layers are recorded only in inference graphs");
-		return new SameDiffLayers(sd, params, norm, training, frozen, dropoutSites, frozenViews, composed, sites, fedStatistics);
+		return new SameDiffLayers(sd, params, norm, training, frozen, dropoutSites, frozenViews, true);
 	}
 
 	public SameDiff graph() { return sd; }
 
+	@Override
 	public NormType norm() { return norm; }
 
+	@Override
 	public boolean training() { return training; }
 
 	/** Dropout masks this graph needs fed when training, in creation order. */
@@ -172,6 +129,7 @@ public final class SameDiffLayers {
 	}
 
 	/** Convolution with zero padding {@code pad} on every side (PyTorch's {@code Conv2d(in, out, k, stride, pad)}). */
+	@Override
 	public SDVariable conv2d(String name, SDVariable x, int in, int out, int k, int stride, int pad, boolean bias) {
 		SDVariable w = param(name + ".W", new long[] { k, k, in, out }, Init.WEIGHT);
 		Conv2DConfig config = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
@@ -191,6 +149,7 @@ public final class SameDiffLayers {
 	 * without its last row and column: libnd4j hands only the valid mode to oneDNN, and its own same mode was
 	 * measured 3-7 times slower (48 ms instead of 7 ms for 256 to 128 channels at 32 px).
 	 */
+	@Override
 	public SDVariable upsample2x(String name, SDVariable x, int in, int out, int k, boolean bias) {
 		if (k != 3 && k != 4) throw new IllegalArgumentException("Transposed convolution kernel must be 3 or 4, got " + k);
 		SDVariable w = param(name + ".W", new long[] { k, k, out, in }, Init.WEIGHT);
@@ -208,6 +167,7 @@ public final class SameDiffLayers {
 	 * native op with a native gradient ({@link Normalize}); the same function as {@link #standardize} composed of
 	 * generic ops, at a fraction of the time and memory.
 	 */
+	@Override
 	public SDVariable norm(String name, SDVariable x, int channels) {
 		switch (norm) {
 			case INSTANCE:
@@ -230,17 +190,9 @@ public final class SameDiffLayers {
 
 	/**
 	 * Standardises each sample's planes with their own statistics (native op, or composed in {@link #composed()}
-	 * builders), or with fed ones (see {@link #recordingNorms}).
+	 * builders).
 	 */
 	private SDVariable standardizePlanes(String name, SDVariable x, int channels) {
-		if (normSites != null && fedNormStatistics) {
-			String meanName = name + ".mean", varianceName = name + ".var";
-			SDVariable mean = sd.placeHolder(meanName, DataType.FLOAT, 1, channels, 1, 1);
-			SDVariable variance = sd.placeHolder(varianceName, DataType.FLOAT, 1, channels, 1, 1);
-			normSites.add(new NormSite(name, channels, x, meanName, varianceName));
-			return x.sub(mean).mul(sd.math().rsqrt(variance.add(NORM_EPSILON)));
-		}
-		if (normSites != null) normSites.add(new NormSite(name, channels, x, null, null));
 		return composed ? standardize(x, 2, 3) : Normalize.normalize(sd, x, 4, PER_IMAGE_AND_CHANNEL, null, null, NORM_EPSILON);
 	}
 
@@ -268,6 +220,7 @@ public final class SameDiffLayers {
 	 * Reflection padding by {@code p} pixels of a plane of {@code height} x {@code width} pixels, as one native op
 	 * with a lean gradient ({@link ReflectionPad}). The size may be -1 (unknown) in graphs that are only run forwards.
 	 */
+	@Override
 	public SDVariable reflectionPad(SDVariable x, int p, long height, long width) {
 		if (p == 0) return x;
 		if (composed) return reflectionPad(x, p);
@@ -294,6 +247,7 @@ public final class SameDiffLayers {
 	 * Inverted dropout of {@code rate}: multiplies by a mask placeholder of {@code shape} (0 or 1 / (1 - rate)
 	 * per element) that the trainer fills; identity when this builder is not for training.
 	 */
+	@Override
 	public SDVariable dropout(String name, SDVariable x, long[] shape, double rate) {
 		if (!training || rate <= 0) return x;
 		String placeholder = name + ".mask";
@@ -306,15 +260,28 @@ public final class SameDiffLayers {
 	}
 
 	/** max(x, 0); a native op with a fast gradient, or SameDiff's own in {@link #composed()} form. */
+	@Override
 	public SDVariable relu(SDVariable x) {
 		return composed ? sd.nn().relu(x, 0) : Relu.relu(sd, x);
 	}
 
+	@Override
 	public SDVariable leakyRelu(SDVariable x, double alpha) {
 		return sd.nn().leakyRelu(x, alpha);
 	}
 
+	@Override
 	public SDVariable tanh(SDVariable x) {
 		return sd.math().tanh(x);
+	}
+
+	@Override
+	public SDVariable add(SDVariable x, SDVariable y) {
+		return x.add(y);
+	}
+
+	@Override
+	public SDVariable concat(SDVariable x, SDVariable y) {
+		return sd.concat(1, x, y);
 	}
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 import org.junit.jupiter.api.Test;
 
@@ -82,8 +83,8 @@ class TiledTranslatorTest {
 				TilingOptions.automatic().withTileSize(128).withStatisticsTiles(4));
 		List<int[]> reports = new ArrayList<>();
 		FloatImage actual = sampled.translateNormalized(ResnetResults.INPUT, (done, total) -> reports.add(new int[] { done, total }));
-		// 9 normalisation layers measured on 4 tiles each, then 9 tiles translated
-		assertEquals(9 * 4 + 9, reports.get(reports.size() - 1)[1]);
+		// one measuring pass over 4 tiles, then 9 tiles translated
+		assertEquals(4 + 9, reports.get(reports.size() - 1)[1]);
 		double ratio = seamRatio(actual, ResnetResults.EXPECTED, new int[] { 64, 96, 128, 160, 192 });
 		double[] difference = TestModels.difference(ResnetResults.EXPECTED, actual, 16);
 		System.out.printf("statistics of 4 of 9 tiles: seam ratio %.3f; %s%n", ratio, describe("vs untiled", difference));
@@ -256,6 +257,8 @@ class TiledTranslatorTest {
 		private final TileRunner network;
 		private final long maxPixels;
 		private final RuntimeException otherFailure;
+		/** Most tiles the measuring pass may hold before it fails as if out of memory. */
+		int maxMeasured = Integer.MAX_VALUE;
 		int failures;
 
 		FailingRunner(TileRunner network, long maxPixels, RuntimeException otherFailure) {
@@ -285,14 +288,15 @@ class TiledTranslatorTest {
 		}
 
 		@Override
-		public void measure(float[] tiles, int count, int height, int width, int[][] owned, WholeImageStatistics statistics,
-				int layer, WholeImageStatistics.Accumulator into) {
-			check(count, height, width);
-			network.measure(tiles, count, height, width, owned, statistics, layer, into);
+		public Measured measure(float[] tiles, int count, int height, int width, int[][] owned, IntConsumer layerDone) {
+			// the measuring pass runs its tiles one at a time from layer to layer, but holds all of them
+			check(1, height, width);
+			if (count > maxMeasured) {
+				failures++;
+				throw new OutOfMemoryError("Cannot allocate new FloatPointer(" + count * height * width * 32 + "): simulated");
+			}
+			return network.measure(tiles, count, height, width, owned, layerDone);
 		}
-
-		@Override
-		public void release() { network.release(); }
 	}
 
 	@Test
@@ -325,7 +329,9 @@ class TiledTranslatorTest {
 		TranslationModel model = resnet();
 		FloatImage input = smallFluo();
 		FailingRunner[] runner = new FailingRunner[1];
-		TiledTranslator tiled = new TiledTranslator(model, "A2B", TilingOptions.automatic().withTileSize(64).withBatchSize(4), r -> {
+		// statistics measured on 4 of the 9 tiles, so that the tiles are translated in batches afterwards
+		TilingOptions options = TilingOptions.automatic().withTileSize(64).withStatisticsTiles(4);
+		TiledTranslator tiled = new TiledTranslator(model, "A2B", options.withBatchSize(4), r -> {
 			runner[0] = new FailingRunner(r, 2 * 64 * 64, null);
 			return runner[0];
 		});
@@ -334,7 +340,27 @@ class TiledTranslatorTest {
 		assertEquals(1, runner[0].failures);
 		assertEquals(2, tiled.batchSize());
 		assertEquals(64, tiled.tileSize());
-		FloatImage direct = new TiledTranslator(model, "A2B", TilingOptions.automatic().withTileSize(64).withBatchSize(2)).translate(input);
+		FloatImage direct = new TiledTranslator(model, "A2B", options.withBatchSize(2)).translate(input);
+		assertArrayEquals(direct.data(), actual.data());
+	}
+
+	@Test
+	void runningOutOfMemoryWhileMeasuringHalvesTheTilesMeasured() {
+		TranslationModel model = resnet();
+		FloatImage input = smallFluo();
+		FailingRunner[] runner = new FailingRunner[1];
+		TiledTranslator tiled = new TiledTranslator(model, "A2B", TilingOptions.automatic().withTileSize(64), r -> {
+			runner[0] = new FailingRunner(r, Long.MAX_VALUE, null);
+			runner[0].maxMeasured = 4;
+			return runner[0];
+		});
+		FloatImage actual = tiled.translate(input);
+		// all 9 tiles fail, 4 fit; the tiles keep their size
+		assertEquals(1, runner[0].failures);
+		assertEquals(4, tiled.measuredTilesLimit());
+		assertEquals(64, tiled.tileSize());
+		FloatImage direct = new TiledTranslator(model, "A2B", TilingOptions.automatic().withTileSize(64).withStatisticsTiles(4))
+				.translate(input);
 		assertArrayEquals(direct.data(), actual.data());
 	}
 
@@ -353,56 +379,56 @@ class TiledTranslatorTest {
 		assertFalse(TiledTranslator.isOutOfMemory(boom));
 	}
 
-	@Test
-	void progressCountsEveryTileOfEveryPass() {
-		TranslationModel model = resnet();
-		FloatImage image = smallFluo();
-		TiledTranslator tiled = new TiledTranslator(model, "A2B", TilingOptions.automatic().withTileSize(64).withBatchSize(2));
+	/** The progress reports of translating the small image in 3x3 tiles of 64 with {@code options}. */
+	private static List<int[]> progress(TilingOptions options) {
+		TiledTranslator tiled = new TiledTranslator(resnet(), "A2B", options.withTileSize(64).withBatchSize(2));
 		List<int[]> calls = new ArrayList<>();
-		tiled.translate(image, (done, total) -> calls.add(new int[] { done, total }));
-		// 9 tiles, measured once for each of the 9 normalisation layers of resnet_2blocks (7x7 in, 2 down,
-		// 2 blocks of 2, 2 up) in 5 batches of at most 2, then translated row by row, each row of 3 in 2 batches
-		int total = 9 * 9 + 9;
-		assertEquals(9 * 5 + 3 * 2, calls.size());
+		tiled.translate(smallFluo(), (done, total) -> calls.add(new int[] { done, total }));
 		int previous = 0;
 		for (int[] call : calls) {
-			assertEquals(total, call[1]);
-			assertTrue(call[0] > previous);
+			assertTrue(call[0] > previous && call[0] <= call[1], call[0] + " of " + call[1] + " after " + previous);
 			previous = call[0];
 		}
-		assertEquals(total, previous);
+		return calls;
+	}
+
+	@Test
+	void progressCountsEveryTileOfEveryPass() {
+		// every tile measured: one pass over the 9 tiles, reported after each of the 9 normalisation layers of
+		// resnet_2blocks (7x7 in, 2 down, 2 blocks of 2, 2 up), which is the translation
+		List<int[]> all = progress(TilingOptions.automatic());
+		assertEquals(9, all.size());
+		assertArrayEquals(new int[] { 9, 9 }, all.get(8));
+		// 4 tiles measured (reported as their share of the layers grows by a tile), then the 9 tiles translated row
+		// by row, each row of 3 in 2 batches
+		List<int[]> sampled = progress(TilingOptions.automatic().withStatisticsTiles(4));
+		assertEquals(4 + 3 * 2, sampled.size());
+		assertArrayEquals(new int[] { 4, 13 }, sampled.get(3));
+		assertArrayEquals(new int[] { 13, 13 }, sampled.get(9));
 	}
 
 	@Test
 	void cancellingStopsPromptlyAndDeliversNothing() {
 		TranslationModel model = resnet();
 		FloatImage image = smallFluo();
-		AtomicInteger batches = new AtomicInteger();
-		FailingRunner[] runner = new FailingRunner[1];
-		TiledTranslator tiled = new TiledTranslator(model, "A2B", TilingOptions.automatic().withTileSize(64), r -> {
-			runner[0] = new FailingRunner(r, Long.MAX_VALUE, null) {
-				@Override
-				public void measure(float[] tiles, int count, int height, int width, int[][] owned, WholeImageStatistics statistics,
-						int layer, WholeImageStatistics.Accumulator into) {
-					batches.incrementAndGet();
-					super.measure(tiles, count, height, width, owned, statistics, layer, into);
-				}
-			};
-			return runner[0];
-		});
+		AtomicInteger layers = new AtomicInteger();
+		TiledTranslator tiled = new TiledTranslator(model, "A2B", TilingOptions.automatic().withTileSize(64));
 		List<Integer> strips = new ArrayList<>();
+		// cancelled in the measuring pass, after its third normalisation layer
 		TileProgress cancelAfterThree = new TileProgress() {
 			@Override
-			public void tilesDone(int done, int total) {}
+			public void tilesDone(int done, int total) {
+				layers.incrementAndGet();
+			}
 
 			@Override
 			public boolean isCancelled() {
-				return batches.get() >= 3;
+				return layers.get() >= 3;
 			}
 		};
 		assertThrows(CancellationException.class,
 				() -> tiled.translate(image, tiled.inputRange(image), (y, strip) -> strips.add(y), cancelAfterThree));
-		assertEquals(3, batches.get());
+		assertEquals(3, layers.get());
 		assertTrue(strips.isEmpty());
 		// the translator is still usable
 		assertEquals(128, tiled.translate(image).width());

@@ -137,33 +137,4 @@ class SameDiffLayersTest {
 		assertTrue(layers.dropout("d", in, new long[] { 1, 1, 2, 2 }, 0.5) == in);
 		assertTrue(layers.dropoutSites().isEmpty());
 	}
-
-	@Test
-	void normsCanTakeFedStatisticsAtInference() {
-		// two channels of a 1x2x2x2 input; fed statistics: channel 0 mean 1 variance 4, channel 1 mean -2 variance 0
-		SameDiff sd = SameDiff.create();
-		List<SameDiffLayers.NormSite> sites = new ArrayList<>();
-		SameDiffLayers layers = new SameDiffLayers(sd, new ParameterStore(new SplitMix64(0)), NormType.INSTANCE, false)
-				.recordingNorms(sites, true);
-		SDVariable in = sd.placeHolder("x", DataType.FLOAT, -1, 2, -1, -1);
-		SDVariable out = layers.norm("n", in, 2);
-		assertEquals(1, sites.size());
-		assertEquals("n.mean", sites.get(0).meanPlaceholder);
-		assertTrue(sites.get(0).input == in);
-		Map<String, INDArray> feed = new HashMap<>();
-		feed.put("x", Nd4j.create(new float[] { 1, 3, 5, -1, -2, -1, 0, -3 }, new long[] { 1, 2, 2, 2 }, 'c'));
-		feed.put("n.mean", Nd4j.create(new float[] { 1, -2 }, new long[] { 1, 2, 1, 1 }, 'c'));
-		feed.put("n.var", Nd4j.create(new float[] { 4, 0 }, new long[] { 1, 2, 1, 1 }, 'c'));
-		double s0 = Math.sqrt(4 + SameDiffLayers.NORM_EPSILON), s1 = Math.sqrt(SameDiffLayers.NORM_EPSILON);
-		float[] expected = { (float) (0 / s0), (float) (2 / s0), (float) (4 / s0), (float) (-2 / s0),
-				0, (float) (1 / s1), (float) (2 / s1), (float) (-1 / s1) };
-		assertArrayEquals(expected, sd.output(feed, out.name()).get(out.name()).reshape(8).toFloatVector(), 1e-3f);
-		// recording without feeding keeps each sample's own statistics
-		List<SameDiffLayers.NormSite> own = new ArrayList<>();
-		SDVariable plain = layers.recordingNorms(own, false).norm("m", in, 2);
-		assertEquals(1, own.size());
-		assertTrue(own.get(0).meanPlaceholder == null);
-		float[] standardized = sd.output(Collections.singletonMap("x", feed.get("x")), plain.name()).get(plain.name()).reshape(8).toFloatVector();
-		assertEquals(0, standardized[0] + standardized[1] + standardized[2] + standardized[3], 1e-5);
-	}
 }

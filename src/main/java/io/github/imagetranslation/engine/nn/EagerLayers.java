@@ -1,0 +1,354 @@
+package io.github.imagetranslation.engine.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Layers computed at once, as the network is built, on arrays: inference without a graph. Every activation is
+ * a list of parts (one per tile, or one for a whole image), and each layer runs over all parts before the next
+ * starts, so a normalisation layer can see its input in every part before it normalises any of them (how tiles
+ * share statistics of the whole image, see {@link StatisticsSource}).
+ * <p>
+ * Memory is handed back as soon as nothing needs it: a first, planning build counts how often each activation is
+ * used, and the real build closes an activation's arrays at its last use, or computes the layer in place in them.
+ * A network's peak is therefore a few activations of one part plus whatever the parts keep between layers, where
+ * a graph session keeps far more and frees some arrays only when they are garbage collected.
+ */
+final class EagerLayers implements Layers<EagerLayers.Activation> {
+
+	/** Mean and biased variance that normalisation layers standardise with instead of each sample's own. */
+	interface StatisticsSource {
+		/**
+		 * {@code {mean, variance}} (each one value per channel) for normalisation layer {@code layer} (numbered
+		 * from 0 in the order the network uses them) given its input in every part, or null for each sample's
+		 * own statistics.
+		 */
+		float[][] statistics(int layer, INDArray[] inputs);
+	}
+
+	/** One activation: an array {@code [n, C, h, w]} per part. */
+	static final class Activation {
+		final int id;
+		private INDArray[] parts;
+		/** False for arrays the caller owns (the network's input), which are never closed or overwritten here. */
+		private final boolean owned;
+		private int remainingUses;
+
+		private Activation(int id, INDArray[] parts, boolean owned) {
+			this.id = id;
+			this.parts = parts;
+			this.owned = owned;
+		}
+
+		INDArray[] parts() { return parts; }
+	}
+
+	private final Map<String, INDArray> weights;
+	private final NormType norm;
+	/** Uses per activation, from the planning build; null while planning. */
+	private final int[] uses;
+	private final StatisticsSource statistics;
+	/** Shared by the builders {@link #withNorm} makes, so that activations and layers are numbered once. */
+	private final State state;
+
+	private static final class State {
+		final List<Integer> useCounts = new ArrayList<>();
+		final List<Integer> normChannels = new ArrayList<>();
+		final List<Activation> live = new ArrayList<>();
+	}
+
+	private EagerLayers(Map<String, INDArray> weights, NormType norm, int[] uses, StatisticsSource statistics, State state) {
+		this.weights = weights;
+		this.norm = norm;
+		this.uses = uses;
+		this.statistics = statistics;
+		this.state = state;
+	}
+
+	/** A builder that computes nothing and counts how often each activation is used. */
+	static EagerLayers planning(NormType norm) {
+		return new EagerLayers(null, norm, null, null, new State());
+	}
+
+	/**
+	 * A builder that computes, with {@code uses} from a planning build of the same network, the weights by name,
+	 * and the statistics normalisation layers use (null: each sample's own).
+	 */
+	static EagerLayers computing(Map<String, INDArray> weights, NormType norm, int[] uses, StatisticsSource statistics) {
+		return new EagerLayers(weights, norm, uses, statistics, new State());
+	}
+
+	/** The network's input: {@code parts} belong to the caller. */
+	Activation input(INDArray[] parts) {
+		return create(parts, false);
+	}
+
+	/** After a planning build: how often each activation was used, by creation order. */
+	int[] uses() {
+		return state.useCounts.stream().mapToInt(Integer::intValue).toArray();
+	}
+
+	/** After a build: the channels of each normalisation layer in the order they were used. */
+	int[] normChannels() {
+		return state.normChannels.stream().mapToInt(Integer::intValue).toArray();
+	}
+
+	/** Takes the arrays of {@code output} out of this build's keeping; they are then the caller's to close. */
+	INDArray[] release(Activation output) {
+		INDArray[] parts = output.parts;
+		output.parts = null;
+		return parts;
+	}
+
+	/** Closes every array this build still holds (after a failure or cancellation). */
+	void closeAll() {
+		for (Activation a : state.live)
+			if (a.owned && a.parts != null) {
+				for (INDArray p : a.parts)
+					if (p != null && !p.wasClosed()) p.close();
+				a.parts = null;
+			}
+		state.live.clear();
+	}
+
+	private boolean planning() {
+		return uses == null;
+	}
+
+	private Activation create(INDArray[] parts, boolean owned) {
+		int id = state.useCounts.size();
+		state.useCounts.add(0);
+		Activation a = new Activation(id, parts, owned);
+		if (!planning()) {
+			a.remainingUses = uses[id];
+			state.live.add(a);
+		}
+		return a;
+	}
+
+	/** Counts one use of {@code x}; true when it was the last and {@code x}'s arrays may be closed or overwritten. */
+	private boolean consume(Activation x) {
+		state.useCounts.set(x.id, state.useCounts.get(x.id) + 1);
+		if (planning()) return false;
+		return --x.remainingUses == 0 && x.owned;
+	}
+
+	/** Frees part {@code i} of {@code x} unless the result {@code kept} is that same array. */
+	private static void free(Activation x, int i, INDArray kept) {
+		INDArray p = x.parts[i];
+		if (p != kept) p.close();
+		x.parts[i] = null;
+	}
+
+	private interface PartOperation {
+		INDArray apply(INDArray part, boolean inPlace);
+	}
+
+	/** Applies {@code operation} to every part of {@code x}, in place where this is {@code x}'s last use. */
+	private Activation map(Activation x, PartOperation operation) {
+		boolean last = consume(x);
+		if (planning()) return create(null, true);
+		INDArray[] out = new INDArray[x.parts.length];
+		for (int i = 0; i < out.length; i++) {
+			out[i] = operation.apply(x.parts[i], last);
+			if (last) free(x, i, out[i]);
+		}
+		return create(out, true);
+	}
+
+	@Override
+	public NormType norm() { return norm; }
+
+	@Override
+	public boolean training() { return false; }
+
+	@Override
+	public EagerLayers withNorm(NormType other) {
+		return new EagerLayers(weights, other, uses, statistics, state);
+	}
+
+	private INDArray weight(String name) {
+		INDArray w = weights.get(name);
+		if (w == null) throw new IllegalArgumentException("The model has no weights named " + name);
+		return w;
+	}
+
+	/** {@code p} followed by layer {@code name}'s weights and, with {@code bias}, its bias. */
+	private INDArray[] withWeights(INDArray p, String name, boolean bias) {
+		return bias ? new INDArray[] { p, weight(name + ".W"), weight(name + ".b") } : new INDArray[] { p, weight(name + ".W") };
+	}
+
+	@Override
+	public Activation conv2d(String name, Activation x, int in, int out, int k, int stride, int pad, boolean bias) {
+		return map(x, (p, inPlace) -> {
+			DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d").addInputs(withWeights(p, name, bias));
+			// kernel, stride, zero padding, dilation 1, not "same" mode, NCHW, weights [kH, kW, in, out]
+			return exec(op.addIntegerArguments(k, k, stride, stride, pad, pad, 1, 1, 0, 0, 0).build(), true);
+		});
+	}
+
+	@Override
+	public Activation upsample2x(String name, Activation x, int in, int out, int k, boolean bias) {
+		if (k != 3 && k != 4) throw new IllegalArgumentException("Transposed convolution kernel must be 3 or 4, got " + k);
+		return map(x, (p, inPlace) -> {
+			DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("deconv2d").addInputs(withWeights(p, name, bias));
+			int pad = k == 4 ? 1 : 0;
+			INDArray y = exec(op.addIntegerArguments(k, k, 2, 2, pad, pad, 1, 1, 0, 0).build(),
+					ConvolutionRouting.usesOneDnn(p.size(2) * p.size(3)));
+			if (k == 4) return y;
+			// kernel 3: the full transposed convolution (2n + 1) without its last row and column, as SameDiffLayers
+			INDArray cropped = y.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, y.size(2) - 1),
+					NDArrayIndex.interval(0, y.size(3) - 1)).dup('c');
+			y.close();
+			return cropped;
+		});
+	}
+
+	@Override
+	public Activation norm(String name, Activation x, int channels) {
+		if (norm == NormType.NONE) return x;
+		int layer = state.normChannels.size();
+		state.normChannels.add(channels);
+		if (planning()) return map(x, null);
+		float[][] fixed = statistics == null ? null : statistics.statistics(layer, x.parts);
+		INDArray mean = fixed == null ? null : Nd4j.create(fixed[0]), variance = fixed == null ? null : Nd4j.create(fixed[1]);
+		INDArray gain = norm == NormType.BATCH ? weight(name + ".gamma") : null;
+		INDArray shift = norm == NormType.BATCH ? weight(name + ".beta") : null;
+		try {
+			return map(x, (p, inPlace) -> {
+				INDArray y = fixed != null ? standardize(p, mean, variance, PER_CHANNEL, inPlace) : standardizePlanes(p, inPlace);
+				if (gain != null) y.muli(gain).addi(shift);
+				return y;
+			});
+		} finally {
+			if (mean != null) {
+				mean.close();
+				variance.close();
+			}
+		}
+	}
+
+	/** Each sample's planes standardised by their own mean and biased variance. */
+	private static INDArray standardizePlanes(INDArray p, boolean inPlace) {
+		INDArray[] moments = execAll(DynamicCustomOp.builder("moments").addInputs(p).addIntegerArguments(2, 3)
+				.addBooleanArguments(true).build(), true);
+		try {
+			return standardize(p, moments[0], moments[1], PER_SAMPLE_AND_CHANNEL, inPlace);
+		} finally {
+			moments[0].close();
+			moments[1].close();
+		}
+	}
+
+	/** libnd4j batchnorm's integer arguments: no scale, no shift, then the axes the statistics are kept for. */
+	private static final int[] PER_CHANNEL = { 0, 0, 1 }, PER_SAMPLE_AND_CHANNEL = { 0, 0, 0, 1 };
+
+	/** (p - mean) / sqrt(variance + eps), the statistics per index of the axes {@code arguments} name (libnd4j batchnorm). */
+	private static INDArray standardize(INDArray p, INDArray mean, INDArray variance, int[] arguments, boolean inPlace) {
+		DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("batchnorm").addInputs(p, mean, variance)
+				.addIntegerArguments(arguments).addFloatingPointArguments(SameDiffLayers.NORM_EPSILON);
+		if (inPlace) {
+			Nd4j.exec(op.addOutputs(p).build());
+			return p;
+		}
+		return exec(op.build(), true);
+	}
+
+	@Override
+	public Activation reflectionPad(Activation x, int pad, long height, long width) {
+		if (pad == 0) return x;
+		return map(x, (p, inPlace) -> {
+			try (INDArray paddings = Nd4j.createFromArray(new long[][] { { 0, 0 }, { 0, 0 }, { pad, pad }, { pad, pad } })) {
+				// mode 0: reflection without repeating the edge
+				return exec(DynamicCustomOp.builder("mirror_pad").addInputs(p, paddings).addIntegerArguments(0).build(), true);
+			}
+		});
+	}
+
+	@Override
+	public Activation dropout(String name, Activation x, long[] shape, double rate) {
+		return x;
+	}
+
+	@Override
+	public Activation relu(Activation x) {
+		return map(x, (p, inPlace) -> Transforms.relu(p, !inPlace));
+	}
+
+	@Override
+	public Activation leakyRelu(Activation x, double alpha) {
+		return map(x, (p, inPlace) -> Transforms.leakyRelu(p, alpha, !inPlace));
+	}
+
+	@Override
+	public Activation tanh(Activation x) {
+		return map(x, (p, inPlace) -> Transforms.tanh(p, !inPlace));
+	}
+
+	@Override
+	public Activation add(Activation x, Activation y) {
+		boolean lastX = consume(x), lastY = consume(y);
+		if (planning()) return create(null, true);
+		INDArray[] out = new INDArray[x.parts.length];
+		for (int i = 0; i < out.length; i++) {
+			out[i] = lastX ? x.parts[i].addi(y.parts[i]) : lastY ? y.parts[i].addi(x.parts[i]) : x.parts[i].add(y.parts[i]);
+			if (lastX) free(x, i, out[i]);
+			if (lastY) free(y, i, out[i]);
+		}
+		return create(out, true);
+	}
+
+	@Override
+	public Activation concat(Activation x, Activation y) {
+		boolean lastX = consume(x), lastY = consume(y);
+		if (planning()) return create(null, true);
+		INDArray[] out = new INDArray[x.parts.length];
+		for (int i = 0; i < out.length; i++) {
+			out[i] = Nd4j.concat(1, x.parts[i], y.parts[i]);
+			if (lastX) free(x, i, out[i]);
+			if (lastY) free(y, i, out[i]);
+		}
+		return create(out, true);
+	}
+
+	/**
+	 * Runs {@code op} and returns its first output (closing any others), through oneDNN where it has the op, or
+	 * with libnd4j's own code when {@code helpers} is false.
+	 */
+	private static INDArray exec(DynamicCustomOp op, boolean helpers) {
+		INDArray[] out = execAll(op, helpers);
+		for (int i = 1; i < out.length; i++)
+			out[i].close();
+		return out[0];
+	}
+
+	private static INDArray[] execAll(DynamicCustomOp op, boolean helpers) {
+		if (helpers) return Nd4j.exec(op);
+		List<LongShapeDescriptor> shapes = Nd4j.getExecutioner().calculateOutputShape(op);
+		INDArray[] out = new INDArray[shapes.size()];
+		for (int i = 0; i < out.length; i++)
+			out[i] = Nd4j.create(shapes.get(i).dataType() == null ? DataType.FLOAT : shapes.get(i).dataType(), shapes.get(i).getShape(), 'c');
+		try (OpContext context = Nd4j.getExecutioner().buildContext()) {
+			context.setInputArrays(op.inputArguments());
+			context.setOutputArrays(out);
+			context.setIArguments(op.iArgs());
+			context.setTArguments(op.tArgs());
+			context.setBArguments(op.bArgs());
+			context.allowHelpers(false);
+			Nd4j.getExecutioner().exec(op, context);
+		} catch (Exception e) {
+			throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
+		}
+		return out;
+	}
+}
