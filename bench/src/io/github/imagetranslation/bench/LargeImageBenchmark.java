@@ -82,10 +82,11 @@ public final class LargeImageBenchmark {
 		Collections.sort(times);
 		double median = times.get(times.size() / 2);
 		System.out.printf(Locale.ROOT,
-				"%-18s median %7.1f s (min %.1f, max %.1f; %d runs) %6.3f MP/s; %d tiles of %d px, overlap %d, batch %d; "
-						+ "resident before %d MB, peak RSS %d MB%n",
+				"%-18s median %7.1f s (min %.1f, max %.1f; %d runs) %6.3f MP/s; %d tiles of %d px, overlap %d, batch %d, "
+						+ "statistics on up to %d tiles; resident before %d MB, peak RSS %d MB%n",
 				row, median, times.get(0), times.get(times.size() - 1), runs, (double) size * size / 1e6 / median,
-				translator.tileCount(size, size), translator.tileSize(), translator.overlap(), translator.batchSize(), rssBefore,
+				translator.tileCount(size, size), translator.tileSize(), translator.overlap(), translator.batchSize(),
+				translator.measuredTilesLimit(), rssBefore,
 				Measurement.peakRssMb());
 	}
 

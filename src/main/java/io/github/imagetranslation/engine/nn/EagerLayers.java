@@ -1,6 +1,7 @@
 package io.github.imagetranslation.engine.nn;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -65,6 +66,7 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 		final List<Integer> useCounts = new ArrayList<>();
 		final List<Integer> normChannels = new ArrayList<>();
 		final List<Activation> live = new ArrayList<>();
+		final Map<String, INDArray> reflections = new HashMap<>();
 	}
 
 	private EagerLayers(Map<String, INDArray> weights, NormType norm, int[] uses, StatisticsSource statistics, State state) {
@@ -110,7 +112,7 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 		return parts;
 	}
 
-	/** Closes every array this build still holds (after a failure or cancellation). */
+	/** Closes every array this build still holds: all but a released output, everything after a failure. */
 	void closeAll() {
 		for (Activation a : state.live)
 			if (a.owned && a.parts != null) {
@@ -119,6 +121,9 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 				a.parts = null;
 			}
 		state.live.clear();
+		for (INDArray index : state.reflections.values())
+			index.close();
+		state.reflections.clear();
 	}
 
 	private boolean planning() {
@@ -268,10 +273,28 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 	public Activation reflectionPad(Activation x, int pad, long height, long width) {
 		if (pad == 0) return x;
 		return map(x, (p, inPlace) -> {
-			try (INDArray paddings = Nd4j.createFromArray(new long[][] { { 0, 0 }, { 0, 0 }, { pad, pad }, { pad, pad } })) {
-				// mode 0: reflection without repeating the edge
-				return exec(DynamicCustomOp.builder("mirror_pad").addInputs(p, paddings).addIntegerArguments(0).build(), true);
+			// two gathers of reflected indices: libnd4j's mirror_pad copies element by element, 30 times slower
+			INDArray rows = gather(p, reflectedIndices(p.size(2), pad), 2);
+			INDArray padded = gather(rows, reflectedIndices(p.size(3), pad), 3);
+			rows.close();
+			return padded;
+		});
+	}
+
+	private static INDArray gather(INDArray x, INDArray indices, int axis) {
+		return exec(DynamicCustomOp.builder("gather").addInputs(x, indices).addIntegerArguments(axis).build(), true);
+	}
+
+	/** Indices {@code -pad .. n + pad - 1} reflected into {@code 0 .. n - 1} without repeating the edge, per size. */
+	private INDArray reflectedIndices(long n, int pad) {
+		return state.reflections.computeIfAbsent(n + "/" + pad, key -> {
+			if (n <= pad) throw new IllegalArgumentException("A plane of " + n + " pixels is too small for reflection padding by " + pad);
+			int[] index = new int[(int) n + 2 * pad];
+			for (int i = 0; i < index.length; i++) {
+				long j = Math.abs(i - pad);
+				index[i] = (int) (j < n ? j : 2 * (n - 1) - j);
 			}
+			return Nd4j.createFromArray(index);
 		});
 	}
 
