@@ -50,8 +50,9 @@ final class TiledRun {
 		int paddedWidth = TiledTranslator.ceilTo(image.width(), multiple);
 		top = (paddedHeight - image.height()) / 2;
 		left = (paddedWidth - image.width()) / 2;
-		rows = translator.axis(paddedHeight);
-		columns = translator.axis(paddedWidth);
+		TileAxis[] axes = translator.axes(paddedHeight, paddedWidth);
+		rows = axes[0];
+		columns = axes[1];
 		int tiles = rows.count() * columns.count();
 		int layers = runner.normChannels().length;
 		layerStatistics = layers == 0 || tiles == 1 ? TilingOptions.LayerStatistics.TILE : translator.options().layerStatistics();
@@ -70,6 +71,12 @@ final class TiledRun {
 
 	/** Whether the run is in (or stopped in) its measuring pass. */
 	boolean measuring() { return measuring; }
+
+	/** Side of the tiles, the longer if they are not square (an image in one tile). */
+	int largestTile() { return Math.max(rows.tile(), columns.tile()); }
+
+	/** Whether the image is one tile. */
+	boolean whole() { return rows.count() * columns.count() == 1; }
 
 	/** Tiles the measuring pass holds at once. */
 	int measuredCount() { return measured.length; }

@@ -26,9 +26,10 @@ import io.github.imagetranslation.engine.norm.IntensityRange;
  * a tile lacks context (see {@link TileAxis}).</li>
  * </ul>
  * Tile size, overlap and tiles per forward pass are chosen from the network's receptive field and a memory
- * budget unless set in {@link TilingOptions}. If the native backend runs out of memory, the translator starts
- * the image again with smaller tiles (and keeps them for later images). An image that fits in one tile is
- * translated whole, exactly as {@link Translator} does.
+ * budget unless set in {@link TilingOptions}; with automatic tiles an image whose one pass fits the whole budget
+ * is not tiled. If the native backend runs out of memory, the translator starts the image again with tiles
+ * instead of the whole image, or fewer tiles measured at once, or smaller tiles (and keeps them for later images).
+ * An image in one tile is translated whole, exactly as {@link Translator} does.
  * <p>
  * One translator builds its graph once and serves any number of images or slices in turn; it is not for use
  * by several threads at once.
@@ -56,6 +57,11 @@ public final class TiledTranslator {
 	private int batchSize;
 	/** Most tiles the measuring pass may hold at once. */
 	private int measuredTilesLimit;
+	/**
+	 * Largest padded image, in pixels, translated in one piece when tiles are automatic: one pass over it fits the
+	 * whole memory budget. 0 when tiles were set, or after running out of memory that way.
+	 */
+	private long wholeImagePixels;
 
 	/** A tiled translator for {@code direction} of {@code model} with automatic settings. */
 	public TiledTranslator(TranslationModel model, String direction) {
@@ -90,6 +96,7 @@ public final class TiledTranslator {
 		}
 		batchSize = options.batchSize() > 0 ? options.batchSize()
 				: (int) Math.max(1, Math.min(MAX_AUTO_BATCH, passBytes / (bytesPerPixel(spec) * tileSize * tileSize)));
+		wholeImagePixels = options.tileSize() > 0 ? 0 : budget / bytesPerPixel(spec);
 		measuredTilesLimit = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
 				(budget - bytesPerPixel(spec) * tileSize * tileSize) / (keptBytesPerPixel(spec) * tileSize * tileSize)));
 	}
@@ -167,7 +174,8 @@ public final class TiledTranslator {
 
 	/** Number of tiles an image of this size is cut into with the current settings. */
 	public int tileCount(int height, int width) {
-		return axis(ceilTo(height, multiple)).count() * axis(ceilTo(width, multiple)).count();
+		TileAxis[] axes = axes(ceilTo(height, multiple), ceilTo(width, multiple));
+		return axes[0].count() * axes[1].count();
 	}
 
 	/** Translates {@code image} (intensities of the source domain) to intensities of the target domain. */
@@ -228,10 +236,17 @@ public final class TiledTranslator {
 	}
 
 	/**
-	 * Makes smaller what {@code failed} ran out of memory in: the tiles measured at once if it was measuring;
-	 * else the batch, or failing that the tiles, to about half their area. False if nothing is left to shrink.
+	 * Makes smaller what {@code failed} ran out of memory in: tiles instead of the whole image; the tiles measured
+	 * at once if it was measuring; else the batch, or failing that the tiles, to about half their area. False if
+	 * nothing is left to shrink.
 	 */
 	private boolean shrink(TiledRun failed) {
+		int failedTile = failed == null ? tileSize : Math.min(tileSize, failed.largestTile());
+		if (failed != null && failed.whole() && wholeImagePixels > 0) {
+			wholeImagePixels = 0;
+			if (tileSize >= failed.largestTile()) shrinkTiles(failed.largestTile());
+			return true;
+		}
 		if (failed != null && failed.measuring() && failed.measuredCount() > 1) {
 			measuredTilesLimit = failed.measuredCount() / 2;
 			return true;
@@ -240,10 +255,15 @@ public final class TiledTranslator {
 			batchSize /= 2;
 			return true;
 		}
-		if (tileSize <= minimumTile()) return false;
-		tileSize = Math.max(minimumTile(), floorTo((int) (tileSize * 0.7), multiple));
-		overlap = Math.min(overlap, floorTo(tileSize / 2, multiple));
+		if (failedTile <= minimumTile()) return false;
+		shrinkTiles(failedTile);
 		return true;
+	}
+
+	/** Tiles of about half the area of tiles of {@code from} pixels. */
+	private void shrinkTiles(int from) {
+		tileSize = Math.max(minimumTile(), floorTo((int) (from * 0.7), multiple));
+		overlap = Math.min(overlap, floorTo(tileSize / 2, multiple));
 	}
 
 	/** Whether {@code e} reports a failed allocation: Java's or JavaCPP's OutOfMemoryError, or a native allocation error. */
@@ -257,8 +277,14 @@ public final class TiledTranslator {
 		return false;
 	}
 
-	TileAxis axis(int length) {
-		return new TileAxis(length, tileSize, overlap, multiple);
+	/**
+	 * How tiles cover a padded image of {@code height} x {@code width} pixels, rows then columns: one tile if it
+	 * fits the memory budget whole (and tiles are automatic), else tiles of the current size.
+	 */
+	TileAxis[] axes(int height, int width) {
+		if ((long) height * width <= wholeImagePixels)
+			return new TileAxis[] { new TileAxis(height, height, 0, multiple), new TileAxis(width, width, 0, multiple) };
+		return new TileAxis[] { new TileAxis(height, tileSize, overlap, multiple), new TileAxis(width, tileSize, overlap, multiple) };
 	}
 
 	TileRunner runner() { return runner; }

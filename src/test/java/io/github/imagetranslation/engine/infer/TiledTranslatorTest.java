@@ -325,6 +325,30 @@ class TiledTranslatorTest {
 	}
 
 	@Test
+	void anImageWhosePassFitsTheBudgetIsTranslatedWholeAndInTilesWhenThatRunsOutOfMemory() {
+		TranslationModel model = resnet();
+		FloatImage image = smallFluo();
+		FailingRunner[] runner = new FailingRunner[1];
+		TiledTranslator tiled = new TiledTranslator(model, "A2B", TilingOptions.automatic(), r -> {
+			runner[0] = new FailingRunner(r, Long.MAX_VALUE, null);
+			return runner[0];
+		});
+		assertEquals(1, tiled.tileCount(128, 128));
+		assertArrayEquals(new Translator(model, "A2B").translate(image).data(), tiled.translate(image).data());
+		assertEquals(0, runner[0].failures);
+
+		TiledTranslator failing = new TiledTranslator(model, "A2B", TilingOptions.automatic(), r -> {
+			runner[0] = new FailingRunner(r, 100 * 100, null);
+			return runner[0];
+		});
+		assertEquals(128, failing.translate(image).width());
+		// the whole image fails once, then tiles of 0.7 x 128 rounded down to the size multiple, 88, fit
+		assertEquals(1, runner[0].failures);
+		assertEquals(88, failing.tileSize());
+		assertEquals(4, failing.tileCount(128, 128));
+	}
+
+	@Test
 	void runningOutOfMemoryHalvesTheBatchFirst() {
 		TranslationModel model = resnet();
 		FloatImage input = smallFluo();
