@@ -58,7 +58,8 @@ final class TranslateCommand implements CliCommand {
 				+ "  --tile_overlap N      pixels of overlap between tiles (default: from the network's receptive field)\n"
 				+ "  --memory_mb N         native memory budget for the network's arrays (default 768)\n"
 				+ "  --statistics_tiles N  tiled images: measure the network's normalisation statistics on an even spread\n"
-				+ "                        of N tiles (default 9; 0: every tile, exact but as slow as ten translations)\n";
+				+ "                        of up to N tiles, as many as the memory budget holds at once (default 9;\n"
+				+ "                        0: as many as it holds, every tile of an image that fits: exact)\n";
 	}
 
 	@Override
