@@ -19,9 +19,10 @@ import io.github.imagetranslation.engine.norm.IntensityRange;
  * <li>it is padded by reflection to the network's size multiple exactly as the untiled translation pads it, and
  * tiles are windows of that padded image starting at multiples of the size multiple, so each tile sees the
  * image border and the network's down-sampling grid as the whole image would;</li>
- * <li>the network's normalisation layers use one set of statistics for every tile, measured in passes over the
- * tiles before translating: over all tiles of a small image, over an even spread of them for a large one (see
- * {@link TilingOptions#withStatisticsTiles}); each tile's own statistics would make tiles differ in tone;</li>
+ * <li>the network's normalisation layers use one set of statistics for every tile, measured before translating
+ * in one pass over tiles held side by side: all tiles of a small image, an even spread of them for a large one
+ * (see {@link TilingOptions.LayerStatistics#IMAGE}); each tile's own statistics would make tiles differ in
+ * tone;</li>
  * <li>neighbouring tiles overlap, and their outputs are blended with raised-cosine weights that are zero where
  * a tile lacks context (see {@link TileAxis}).</li>
  * </ul>
@@ -31,7 +32,7 @@ import io.github.imagetranslation.engine.norm.IntensityRange;
  * instead of the whole image, or fewer tiles measured at once, or smaller tiles (and keeps them for later images).
  * An image in one tile is translated whole, exactly as {@link Translator} does.
  * <p>
- * One translator builds its graph once and serves any number of images or slices in turn; it is not for use
+ * One translator prepares its network once and serves any number of images or slices in turn; it is not for use
  * by several threads at once.
  */
 public final class TiledTranslator {

@@ -52,7 +52,7 @@ public final class EagerGenerator {
 	 * @param statistics where normalisation layers take their statistics from; null for each sample's own
 	 */
 	public INDArray[] run(INDArray[] parts, Statistics statistics) {
-		EagerLayers layers = EagerLayers.computing(weights, spec.norm(), uses, statistics == null ? null : statistics::of);
+		EagerLayers layers = EagerLayers.computing(weights, spec.norm(), uses, statistics);
 		try {
 			return layers.release(spec.build(layers, prefix, layers.input(parts), -1, -1));
 		} finally {

@@ -18,7 +18,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Layers computed at once, as the network is built, on arrays: inference without a graph. Every activation is
  * a list of parts (one per tile, or one for a whole image), and each layer runs over all parts before the next
  * starts, so a normalisation layer can see its input in every part before it normalises any of them (how tiles
- * share statistics of the whole image, see {@link StatisticsSource}).
+ * share statistics of the whole image, see {@link EagerGenerator.Statistics}).
  * <p>
  * Memory is handed back as soon as nothing needs it: a first, planning build counts how often each activation is
  * used, and the real build closes an activation's arrays at its last use, or computes the layer in place in them.
@@ -26,16 +26,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * a graph session keeps far more and frees some arrays only when they are garbage collected.
  */
 final class EagerLayers implements Layers<EagerLayers.Activation> {
-
-	/** Mean and biased variance that normalisation layers standardise with instead of each sample's own. */
-	interface StatisticsSource {
-		/**
-		 * {@code {mean, variance}} (each one value per channel) for normalisation layer {@code layer} (numbered
-		 * from 0 in the order the network uses them) given its input in every part, or null for each sample's
-		 * own statistics.
-		 */
-		float[][] statistics(int layer, INDArray[] inputs);
-	}
 
 	/** One activation: an array {@code [n, C, h, w]} per part. */
 	static final class Activation {
@@ -58,7 +48,7 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 	private final NormType norm;
 	/** Uses per activation, from the planning build; null while planning. */
 	private final int[] uses;
-	private final StatisticsSource statistics;
+	private final EagerGenerator.Statistics statistics;
 	/** Shared by the builders {@link #withNorm} makes, so that activations and layers are numbered once. */
 	private final State state;
 
@@ -69,7 +59,7 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 		final Map<String, INDArray> reflections = new HashMap<>();
 	}
 
-	private EagerLayers(Map<String, INDArray> weights, NormType norm, int[] uses, StatisticsSource statistics, State state) {
+	private EagerLayers(Map<String, INDArray> weights, NormType norm, int[] uses, EagerGenerator.Statistics statistics, State state) {
 		this.weights = weights;
 		this.norm = norm;
 		this.uses = uses;
@@ -86,7 +76,7 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 	 * A builder that computes, with {@code uses} from a planning build of the same network, the weights by name,
 	 * and the statistics normalisation layers use (null: each sample's own).
 	 */
-	static EagerLayers computing(Map<String, INDArray> weights, NormType norm, int[] uses, StatisticsSource statistics) {
+	static EagerLayers computing(Map<String, INDArray> weights, NormType norm, int[] uses, EagerGenerator.Statistics statistics) {
 		return new EagerLayers(weights, norm, uses, statistics, new State());
 	}
 
@@ -225,7 +215,7 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 		int layer = state.normChannels.size();
 		state.normChannels.add(channels);
 		if (planning()) return map(x, null);
-		float[][] fixed = statistics == null ? null : statistics.statistics(layer, x.parts);
+		float[][] fixed = statistics == null ? null : statistics.of(layer, x.parts);
 		INDArray mean = fixed == null ? null : Nd4j.create(fixed[0]), variance = fixed == null ? null : Nd4j.create(fixed[1]);
 		INDArray gain = norm == NormType.BATCH ? weight(name + ".gamma") : null;
 		INDArray shift = norm == NormType.BATCH ? weight(name + ".beta") : null;

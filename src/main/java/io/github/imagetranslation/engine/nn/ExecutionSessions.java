@@ -22,11 +22,6 @@ public final class ExecutionSessions {
 		if (grad != null) closeEvery(grad);
 	}
 
-	/** The calling thread's session of {@code sd}. */
-	public static void closeThisThreads(SameDiff sd) {
-		close(sd.getSessions().remove(Thread.currentThread().getId()));
-	}
-
 	private static void closeEvery(SameDiff sd) {
 		List<InferenceSession> sessions = new ArrayList<>(sd.getSessions().values());
 		sd.getSessions().clear();
