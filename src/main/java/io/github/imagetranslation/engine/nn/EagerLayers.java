@@ -1,7 +1,6 @@
 package io.github.imagetranslation.engine.nn;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +10,7 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -56,7 +56,6 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 		final List<Integer> useCounts = new ArrayList<>();
 		final List<Integer> normChannels = new ArrayList<>();
 		final List<Activation> live = new ArrayList<>();
-		final Map<String, INDArray> reflections = new HashMap<>();
 	}
 
 	private EagerLayers(Map<String, INDArray> weights, NormType norm, int[] uses, EagerGenerator.Statistics statistics, State state) {
@@ -111,9 +110,6 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 				a.parts = null;
 			}
 		state.live.clear();
-		for (INDArray index : state.reflections.values())
-			index.close();
-		state.reflections.clear();
 	}
 
 	private boolean planning() {
@@ -262,30 +258,40 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 	@Override
 	public Activation reflectionPad(Activation x, int pad, long height, long width) {
 		if (pad == 0) return x;
-		return map(x, (p, inPlace) -> {
-			// two gathers of reflected indices: libnd4j's mirror_pad copies element by element, 30 times slower
-			INDArray rows = gather(p, reflectedIndices(p.size(2), pad), 2);
-			INDArray padded = gather(rows, reflectedIndices(p.size(3), pad), 3);
-			rows.close();
-			return padded;
-		});
+		return map(x, (p, inPlace) -> reflect(p, pad));
 	}
 
-	private static INDArray gather(INDArray x, INDArray indices, int axis) {
-		return exec(DynamicCustomOp.builder("gather").addInputs(x, indices).addIntegerArguments(axis).build(), true);
+	/**
+	 * {@code p} padded by reflection: one copy into the middle of the padded array, then the thin border strips from
+	 * inside it (libnd4j's mirror_pad copies element by element and took 30 times as long; two gathers, one per
+	 * axis, three times).
+	 */
+	private static INDArray reflect(INDArray p, int pad) {
+		long h = p.size(2), w = p.size(3);
+		if (h <= pad || w <= pad)
+			throw new IllegalArgumentException("A plane of " + h + "x" + w + " pixels is too small for reflection padding by " + pad);
+		INDArray out = Nd4j.create(p.dataType(), new long[] { p.size(0), p.size(1), h + 2 * pad, w + 2 * pad }, 'c');
+		out.get(all(), all(), NDArrayIndex.interval(pad, pad + h), NDArrayIndex.interval(pad, pad + w)).assign(p);
+		for (int i = 1; i <= pad; i++) {
+			copy(out, 2, pad + i, pad - i, pad, pad + w);
+			copy(out, 2, pad + h - 1 - i, pad + h - 1 + i, pad, pad + w);
+		}
+		for (int i = 1; i <= pad; i++) {
+			copy(out, 3, pad + i, pad - i, 0, h + 2 * pad);
+			copy(out, 3, pad + w - 1 - i, pad + w - 1 + i, 0, h + 2 * pad);
+		}
+		return out;
 	}
 
-	/** Indices {@code -pad .. n + pad - 1} reflected into {@code 0 .. n - 1} without repeating the edge, per size. */
-	private INDArray reflectedIndices(long n, int pad) {
-		return state.reflections.computeIfAbsent(n + "/" + pad, key -> {
-			if (n <= pad) throw new IllegalArgumentException("A plane of " + n + " pixels is too small for reflection padding by " + pad);
-			int[] index = new int[(int) n + 2 * pad];
-			for (int i = 0; i < index.length; i++) {
-				long j = Math.abs(i - pad);
-				index[i] = (int) (j < n ? j : 2 * (n - 1) - j);
-			}
-			return Nd4j.createFromArray(index);
-		});
+	/** Copies line {@code from} of {@code axis} (2: rows, 3: columns) to line {@code to}, over {@code [start, end)} of the other axis. */
+	private static void copy(INDArray a, int axis, long from, long to, long start, long end) {
+		INDArrayIndex span = NDArrayIndex.interval(start, end);
+		if (axis == 2) a.get(all(), all(), NDArrayIndex.point(to), span).assign(a.get(all(), all(), NDArrayIndex.point(from), span));
+		else a.get(all(), all(), span, NDArrayIndex.point(to)).assign(a.get(all(), all(), span, NDArrayIndex.point(from)));
+	}
+
+	private static INDArrayIndex all() {
+		return NDArrayIndex.all();
 	}
 
 	@Override

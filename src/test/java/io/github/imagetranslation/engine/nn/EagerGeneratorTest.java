@@ -46,10 +46,11 @@ class EagerGeneratorTest {
 		assertTrue(difference < 2e-5, what + ": differs by " + difference);
 	}
 
-	private static void checkAgainstTheGraph(GeneratorSpec spec, int... sizes) {
+	/** Inputs of {@code sizes} x {@code sizes + extraWidth} pixels, alternately one and two samples. */
+	private static void checkAgainstTheGraph(GeneratorSpec spec, int extraWidth, int... sizes) {
 		INDArray[] inputs = new INDArray[sizes.length], expected = new INDArray[sizes.length];
 		for (int i = 0; i < sizes.length; i++)
-			inputs[i] = Nd4j.rand(DataType.FLOAT, 1 + i % 2, spec.inChannels(), sizes[i], sizes[i]).muli(2).subi(1);
+			inputs[i] = Nd4j.rand(DataType.FLOAT, 1 + i % 2, spec.inChannels(), sizes[i], sizes[i] + extraWidth).muli(2).subi(1);
 		EagerGenerator generator = new EagerGenerator(spec, graphOutputs(spec, 7, inputs, expected), PREFIX);
 		INDArray[] copies = new INDArray[inputs.length];
 		for (int i = 0; i < inputs.length; i++)
@@ -63,24 +64,25 @@ class EagerGeneratorTest {
 
 	@Test
 	void resnetWithInstanceNormEqualsTheGraph() {
-		checkAgainstTheGraph(GeneratorSpec.named("resnet_2blocks", 8, NormType.INSTANCE, 0, 3, 2), 32, 44);
+		checkAgainstTheGraph(GeneratorSpec.named("resnet_2blocks", 8, NormType.INSTANCE, 0, 3, 2), 0, 32, 44);
+		checkAgainstTheGraph(GeneratorSpec.named("resnet_2blocks", 8, NormType.INSTANCE, 0, 3, 2), 12, 20, 36);
 	}
 
 	@Test
 	void resnetWithDropoutAndBatchNormEqualsTheGraph() {
-		checkAgainstTheGraph(GeneratorSpec.named("resnet_1blocks", 4, NormType.BATCH, 0.5, 1, 1), 24);
+		checkAgainstTheGraph(GeneratorSpec.named("resnet_1blocks", 4, NormType.BATCH, 0.5, 1, 1), 0, 24);
 	}
 
 	@Test
 	void unetWithBatchNormEqualsTheGraph() {
 		// 1 px at the innermost level for 32 px (oneDNN-free transposed convolutions), 4 px for 128
-		checkAgainstTheGraph(GeneratorSpec.named("unet_32", 8, NormType.BATCH, 0.5, 1, 3), 32, 128);
+		checkAgainstTheGraph(GeneratorSpec.named("unet_32", 8, NormType.BATCH, 0.5, 1, 3), 0, 32, 128);
 	}
 
 	@Test
 	void unetWithInstanceNormAndNoneEqualTheGraph() {
-		checkAgainstTheGraph(GeneratorSpec.named("unet_32", 4, NormType.INSTANCE, 0, 2, 1), 64);
-		checkAgainstTheGraph(GeneratorSpec.named("unet_32", 4, NormType.NONE, 0, 2, 1), 32);
+		checkAgainstTheGraph(GeneratorSpec.named("unet_32", 4, NormType.INSTANCE, 0, 2, 1), 32, 64);
+		checkAgainstTheGraph(GeneratorSpec.named("unet_32", 4, NormType.NONE, 0, 2, 1), 0, 32);
 	}
 
 	@Test
