@@ -60,18 +60,16 @@ public final class SameDiffLayers implements Layers<SDVariable> {
 	private final List<DropoutSite> dropoutSites;
 	private final Map<String, SDVariable> frozenViews;
 	private final boolean composed;
-	/** Whether every input holds one sample (instance normalisation is then normalisation per channel). */
-	private final boolean singleSample;
 
 	/**
 	 * @param training whether dropout layers are active (they then need their masks fed as placeholders)
 	 */
 	public SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training) {
-		this(sd, params, norm, training, false, new ArrayList<>(), new HashMap<>(), false, false);
+		this(sd, params, norm, training, false, new ArrayList<>(), new HashMap<>(), false);
 	}
 
 	private SameDiffLayers(SameDiff sd, ParameterStore params, NormType norm, boolean training, boolean frozen,
-			List<DropoutSite> dropoutSites, Map<String, SDVariable> frozenViews, boolean composed, boolean singleSample) {
+			List<DropoutSite> dropoutSites, Map<String, SDVariable> frozenViews, boolean composed) {
 		ConvolutionRouting.attach(sd);
 		this.sd = sd;
 		this.params = params;
@@ -81,18 +79,17 @@ public final class SameDiffLayers implements Layers<SDVariable> {
 		this.dropoutSites = dropoutSites;
 		this.frozenViews = frozenViews;
 		this.composed = composed;
-		this.singleSample = singleSample;
 	}
 
 	/** The same graph and weights with a different normalisation type. */
 	@Override
 	public SameDiffLayers withNorm(NormType other) {
-		return new SameDiffLayers(sd, params, other, training, frozen, dropoutSites, frozenViews, composed, singleSample);
+		return new SameDiffLayers(sd, params, other, training, frozen, dropoutSites, frozenViews, composed);
 	}
 
 	/** The same graph and weights, seen through stop-gradient. */
 	public SameDiffLayers frozen() {
-		return new SameDiffLayers(sd, params, norm, training, true, dropoutSites, frozenViews, composed, singleSample);
+		return new SameDiffLayers(sd, params, norm, training, true, dropoutSites, frozenViews, composed);
 	}
 
 	/**
@@ -101,17 +98,7 @@ public final class SameDiffLayers implements Layers<SDVariable> {
 	 * own "same" mode: for tests that the fast forms compute the same.
 	 */
 	SameDiffLayers composed() {
-		return new SameDiffLayers(sd, params, norm, training, frozen, dropoutSites, frozenViews, true, singleSample);
-	}
-
-	/**
-	 * The same graph and weights for inputs of {@code batch} samples. With one sample, instance normalisation runs
-	 * forwards as normalisation per channel over (N, H, W), which oneDNN computes: libnd4j's own code normalising
-	 * per sample and channel took 3.1 ms against 1.3 ms for 256 channels of 64x64 px (its gradient stays per
-	 * sample and channel, see {@link Normalize#doDiff}).
-	 */
-	public SameDiffLayers forBatch(long batch) {
-		return new SameDiffLayers(sd, params, norm, training, frozen, dropoutSites, frozenViews, composed, batch == 1);
+		return new SameDiffLayers(sd, params, norm, training, frozen, dropoutSites, frozenViews, true);
 	}
 
 	public SameDiff graph() { return sd; }
@@ -206,8 +193,7 @@ public final class SameDiffLayers implements Layers<SDVariable> {
 	 * builders).
 	 */
 	private SDVariable standardizePlanes(String name, SDVariable x, int channels) {
-		if (composed) return standardize(x, 2, 3);
-		return Normalize.normalize(sd, x, 4, singleSample ? PER_CHANNEL : PER_IMAGE_AND_CHANNEL, null, null, NORM_EPSILON);
+		return composed ? standardize(x, 2, 3) : Normalize.normalize(sd, x, 4, PER_IMAGE_AND_CHANNEL, null, null, NORM_EPSILON);
 	}
 
 	/**

@@ -89,7 +89,7 @@ public final class CycleGanTrainer extends GanTrainer {
 		batchB = new float[n * cb * p * p];
 
 		SameDiff sd = SameDiff.create();
-		SameDiffLayers layers = new SameDiffLayers(sd, params, specAB.norm(), true).forBatch(n);
+		SameDiffLayers layers = new SameDiffLayers(sd, params, specAB.norm(), true);
 		SameDiffLayers judges = layers.frozen();
 		SDVariable realA = sd.placeHolder("realA", DataType.FLOAT, n, ca, p, p);
 		SDVariable realB = sd.placeHolder("realB", DataType.FLOAT, n, cb, p, p);

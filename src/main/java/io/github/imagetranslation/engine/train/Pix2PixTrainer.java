@@ -79,7 +79,7 @@ public final class Pix2PixTrainer extends GanTrainer {
 		targetBatch = new float[b * data.targets().channels() * p * p];
 
 		SameDiff sd = SameDiff.create();
-		SameDiffLayers layers = new SameDiffLayers(sd, params, generatorSpec.norm(), true).forBatch(b);
+		SameDiffLayers layers = new SameDiffLayers(sd, params, generatorSpec.norm(), true);
 		SDVariable realA = sd.placeHolder("realA", DataType.FLOAT, b, data.inputs().channels(), p, p);
 		SDVariable realB = sd.placeHolder("realB", DataType.FLOAT, b, data.targets().channels(), p, p);
 		SDVariable fakeB = generatorSpec.build(layers, G, realA, b, p);

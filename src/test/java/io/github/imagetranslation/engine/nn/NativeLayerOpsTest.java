@@ -148,15 +148,6 @@ class NativeLayerOpsTest {
 	}
 
 	@Test
-	void singleSampleInstanceNormEqualsTheComposedDefinitionAndItsGradientMatchesFiniteDifferences() {
-		double error = maxGradientError(new long[] { 1, 3, 4, 5 }, NormType.INSTANCE, true, (l, x) -> l.forBatch(1).norm("n", x, 3), 7);
-		assertTrue(error < 1e-6, "relative gradient error " + error);
-		INDArray x = gaussian(DataType.FLOAT, 14, 2, 0.5, 1, 64, 32, 32);
-		double difference = nativeVersusComposed(x, NormType.INSTANCE, true, (l, v) -> l.forBatch(1).norm("n", v, 64));
-		assertTrue(difference < 1e-4, "native single-sample against composed: " + difference);
-	}
-
-	@Test
 	void batchNormGradientMatchesFiniteDifferencesForInputScaleAndShift() {
 		// training: statistics over the batch and the plane; gamma and beta are variables too
 		double error = maxGradientError(new long[] { 2, 3, 4, 3 }, NormType.BATCH, true, (l, x) -> l.norm("n", x, 3), 3);

@@ -82,14 +82,6 @@ public final class Normalize extends NativeAlias {
 	@Override
 	public List<SDVariable> doDiff(List<SDVariable> gradients) {
 		SDVariable[] in = args();
-		if (!normAffine && Arrays.equals(normAxes, new int[] { 1 })) {
-			// statistics per channel without scale and shift: one sample normalised per channel (instance
-			// normalisation of a batch of one). libnd4j's per-channel gradient crashes without a scale and was
-			// slower with one, so the gradient is taken per sample and channel, which for one sample is the same.
-			SDVariable[] bp = new NormalizeBp(sameDiff, new SDVariable[] { in[0], in[1].reshape(1, -1, 1, 1),
-					in[2].reshape(1, -1, 1, 1), gradients.get(0) }, false, normEpsilon, new int[] { 0, 1 }).outputVariables();
-			return Arrays.asList(bp[0], bp[1].reshape(-1), bp[2].reshape(-1));
-		}
 		SDVariable[] bpInputs = Arrays.copyOf(in, in.length + 1);
 		bpInputs[in.length] = gradients.get(0);
 		return Arrays.asList(new NormalizeBp(sameDiff, bpInputs, normAffine, normEpsilon, normAxes).outputVariables());
