@@ -268,8 +268,8 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 
 	/**
 	 * {@code p} padded by reflection: one copy into the middle of the padded array, then the thin border strips from
-	 * inside it (libnd4j's mirror_pad copies element by element and took 30 times as long; two gathers, one per
-	 * axis, three times).
+	 * inside it. libnd4j's mirror_pad copies element by element and took 50 times as long (176 against 3.5 ms for
+	 * 256 channels of 64x64 px), two gathers (one per axis) 1.7 to 3 times as long.
 	 */
 	private static INDArray reflect(INDArray p, int pad) {
 		long h = p.size(2), w = p.size(3);
