@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ops.OpContext;
  * arithmetic: 76 ms against 6-12 ms without oneDNN for 1024 to 512 channels at 4 and 8 px, and 47 ms against 2 ms
  * for 512 channels at 2 px. From 16 px on oneDNN is faster (12 against 20 ms for 1024 to 256 channels) and is kept,
  * as it is for every gradient (no faster either way). The choice is made per execution in the op's native
- * context, hence a SameDiff listener; every graph built through {@link SameDiffLayers} has it.
+ * context, hence a SameDiff listener; every graph built through {@link SameDiffLayers} has it, and
+ * {@link EagerLayers} applies the same rule ({@link #usesOneDnn}).
  */
 public final class ConvolutionRouting extends BaseListener {
 
