@@ -37,7 +37,7 @@ final class TileNetwork implements TileRunner {
 		try {
 			INDArray out = generator.run(new INDArray[] { input },
 					statistics == null ? null : (layer, inputs) -> new float[][] { statistics.mean(layer), statistics.variance(layer) })[0];
-			float[] values = out.data().asFloat();
+			float[] values = out.reshape(out.length()).toFloatVector();
 			out.close();
 			return values;
 		} finally {
@@ -66,7 +66,7 @@ final class TileNetwork implements TileRunner {
 			});
 			float[] translated = new float[count * spec.outChannels() * height * width];
 			for (int t = 0; t < count; t++) {
-				float[] values = out[t].data().asFloat();
+				float[] values = out[t].reshape(out[t].length()).toFloatVector();
 				System.arraycopy(values, 0, translated, t * values.length, values.length);
 			}
 			return new Measured(sums.statistics(), translated);

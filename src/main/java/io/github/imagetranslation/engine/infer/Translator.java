@@ -66,7 +66,7 @@ public final class Translator {
 		float[] values;
 		try {
 			INDArray out = generator.run(new INDArray[] { in }, null)[0];
-			values = out.data().asFloat();
+			values = out.reshape(out.length()).toFloatVector();
 			out.close();
 		} finally {
 			in.close();
