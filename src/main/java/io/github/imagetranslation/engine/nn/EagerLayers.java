@@ -321,24 +321,25 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 
 	@Override
 	public Activation add(Activation x, Activation y) {
-		boolean lastX = consume(x), lastY = consume(y);
-		if (planning()) return create(null, true);
-		INDArray[] out = new INDArray[x.parts.length];
-		for (int i = 0; i < out.length; i++) {
-			out[i] = lastX ? x.parts[i].addi(y.parts[i]) : lastY ? y.parts[i].addi(x.parts[i]) : x.parts[i].add(y.parts[i]);
-			if (lastX) free(x, i, out[i]);
-			if (lastY) free(y, i, out[i]);
-		}
-		return create(out, true);
+		return combine(x, y, (a, b, lastA, lastB) -> lastA ? a.addi(b) : lastB ? b.addi(a) : a.add(b));
 	}
 
 	@Override
 	public Activation concat(Activation x, Activation y) {
+		return combine(x, y, (a, b, lastA, lastB) -> Nd4j.concat(1, a, b));
+	}
+
+	private interface PairOperation {
+		INDArray apply(INDArray a, INDArray b, boolean lastA, boolean lastB);
+	}
+
+	/** Applies {@code operation} to every pair of parts of {@code x} and {@code y}, freeing each at its last use. */
+	private Activation combine(Activation x, Activation y, PairOperation operation) {
 		boolean lastX = consume(x), lastY = consume(y);
 		if (planning()) return create(null, true);
 		INDArray[] out = new INDArray[x.parts.length];
 		for (int i = 0; i < out.length; i++) {
-			out[i] = Nd4j.concat(1, x.parts[i], y.parts[i]);
+			out[i] = operation.apply(x.parts[i], y.parts[i], lastX, lastY);
 			if (lastX) free(x, i, out[i]);
 			if (lastY) free(y, i, out[i]);
 		}
