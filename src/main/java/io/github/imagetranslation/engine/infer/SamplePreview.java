@@ -25,28 +25,29 @@ public final class SamplePreview {
 
 	private final List<FloatImage> inputs;
 	private final List<FloatImage> targets;
-	private final Translator forward;
-	private final Translator backward;
+	/** The model whose weights training changes in place; translators are made anew for each rendering. */
+	private final TranslationModel model;
+	private final boolean cycle;
 	private final String layout;
 
-	private SamplePreview(List<FloatImage> inputs, List<FloatImage> targets, Translator forward, Translator backward, String layout) {
+	private SamplePreview(List<FloatImage> inputs, List<FloatImage> targets, TranslationModel model, boolean cycle, String layout) {
 		this.inputs = inputs;
 		this.targets = targets;
-		this.forward = forward;
-		this.backward = backward;
+		this.model = model;
+		this.cycle = cycle;
 		this.layout = layout;
 	}
 
 	/** Up to {@code count} aligned samples of a pix2pix model's training pairs. */
 	public static SamplePreview pix2pix(TranslationModel model, PairedTrainingData data, int count) {
 		return new SamplePreview(centreCrops(data.inputs(), data.patchSize(), count), centreCrops(data.targets(), data.patchSize(), count),
-				new Translator(model, "A2B"), null, "input | translated | target");
+				model, false, "input | translated | target");
 	}
 
 	/** Up to {@code count} samples of each domain of a CycleGAN model's training images. */
 	public static SamplePreview cycleGan(TranslationModel model, UnpairedTrainingData data, int count) {
 		return new SamplePreview(centreCrops(data.domainA(), data.patchSize(), count),
-				centreCrops(data.domainB(), data.patchSize(), count), new Translator(model, "A2B"), new Translator(model, "B2A"),
+				centreCrops(data.domainB(), data.patchSize(), count), model, true,
 				"A | A to B | back to A, B | B to A | back to B");
 	}
 
@@ -58,10 +59,12 @@ public final class SamplePreview {
 	/** The montage of the model as it is now, with [-1, 1] shown as 0-255 (grey samples as RGB next to colour ones). */
 	public FloatImage render() {
 		List<List<FloatImage>> rows = new ArrayList<>();
-		if (backward == null) {
+		Translator forward = new Translator(model, "A2B");
+		if (!cycle) {
 			for (int i = 0; i < inputs.size(); i++)
 				rows.add(Arrays.asList(inputs.get(i), forward.translateNormalized(inputs.get(i)), targets.get(i)));
 		} else {
+			Translator backward = new Translator(model, "B2A");
 			for (FloatImage a : inputs) {
 				FloatImage fake = forward.translateNormalized(a);
 				rows.add(Arrays.asList(a, fake, backward.translateNormalized(fake)));

@@ -49,6 +49,8 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 	/** Uses per activation, from the planning build; null while planning. */
 	private final int[] uses;
 	private final EagerGenerator.Statistics statistics;
+	/** Where convolutions run when oneDNN's own library is there; null: ND4J's operations. */
+	private final OneDnnConvolutions convolutions;
 	/** Shared by the builders {@link #withNorm} makes, so that activations and layers are numbered once. */
 	private final State state;
 
@@ -58,25 +60,28 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 		final List<Activation> live = new ArrayList<>();
 	}
 
-	private EagerLayers(Map<String, INDArray> weights, NormType norm, int[] uses, EagerGenerator.Statistics statistics, State state) {
+	private EagerLayers(Map<String, INDArray> weights, NormType norm, int[] uses, EagerGenerator.Statistics statistics,
+			OneDnnConvolutions convolutions, State state) {
 		this.weights = weights;
 		this.norm = norm;
 		this.uses = uses;
 		this.statistics = statistics;
+		this.convolutions = convolutions;
 		this.state = state;
 	}
 
 	/** A builder that computes nothing and counts how often each activation is used. */
 	static EagerLayers planning(NormType norm) {
-		return new EagerLayers(null, norm, null, null, new State());
+		return new EagerLayers(null, norm, null, null, null, new State());
 	}
 
 	/**
 	 * A builder that computes, with {@code uses} from a planning build of the same network, the weights by name,
-	 * and the statistics normalisation layers use (null: each sample's own).
+	 * the statistics normalisation layers use (null: each sample's own), and where convolutions run (null: ND4J).
 	 */
-	static EagerLayers computing(Map<String, INDArray> weights, NormType norm, int[] uses, EagerGenerator.Statistics statistics) {
-		return new EagerLayers(weights, norm, uses, statistics, new State());
+	static EagerLayers computing(Map<String, INDArray> weights, NormType norm, int[] uses, EagerGenerator.Statistics statistics,
+			OneDnnConvolutions convolutions) {
+		return new EagerLayers(weights, norm, uses, statistics, convolutions, new State());
 	}
 
 	/** The network's input: {@code parts} belong to the caller. */
@@ -165,7 +170,7 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 
 	@Override
 	public EagerLayers withNorm(NormType other) {
-		return new EagerLayers(weights, other, uses, statistics, state);
+		return new EagerLayers(weights, other, uses, statistics, convolutions, state);
 	}
 
 	private INDArray weight(String name) {
@@ -182,6 +187,7 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 	@Override
 	public Activation conv2d(String name, Activation x, int in, int out, int k, int stride, int pad, boolean bias) {
 		return map(x, (p, inPlace) -> {
+			if (convolutions != null) return convolutions.conv2d(name, p, weight(name + ".W"), bias ? weight(name + ".b") : null, k, stride, pad);
 			DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d").addInputs(withWeights(p, name, bias));
 			// kernel, stride, zero padding, dilation 1, not "same" mode, NCHW, weights [kH, kW, in, out]
 			return exec(op.addIntegerArguments(k, k, stride, stride, pad, pad, 1, 1, 0, 0, 0).build(), true);
@@ -192,6 +198,7 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 	public Activation upsample2x(String name, Activation x, int in, int out, int k, boolean bias) {
 		if (k != 3 && k != 4) throw new IllegalArgumentException("Transposed convolution kernel must be 3 or 4, got " + k);
 		return map(x, (p, inPlace) -> {
+			if (convolutions != null) return convolutions.upsample2x(name, p, weight(name + ".W"), bias ? weight(name + ".b") : null, k);
 			DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("deconv2d").addInputs(withWeights(p, name, bias));
 			int pad = k == 4 ? 1 : 0;
 			INDArray y = exec(op.addIntegerArguments(k, k, 2, 2, pad, pad, 1, 1, 0, 0).build(),

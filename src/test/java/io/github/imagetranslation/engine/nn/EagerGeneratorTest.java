@@ -116,7 +116,7 @@ class EagerGeneratorTest {
 		EagerLayers plan = EagerLayers.planning(NormType.INSTANCE);
 		plan.norm("n", plan.input(null), 2);
 		EagerLayers layers = EagerLayers.computing(Collections.emptyMap(), NormType.INSTANCE, plan.uses(),
-				(layer, inputs) -> new float[][] { { 1, -2 }, { 4, 0 } });
+				(layer, inputs) -> new float[][] { { 1, -2 }, { 4, 0 } }, null);
 		INDArray x = Nd4j.create(new float[] { 1, 3, 5, -1, -2, -1, 0, -3 }, new long[] { 1, 2, 2, 2 }, 'c');
 		INDArray out = layers.norm("n", layers.input(new INDArray[] { x }), 2).parts()[0];
 		double s0 = Math.sqrt(4 + SameDiffLayers.NORM_EPSILON), s1 = Math.sqrt(SameDiffLayers.NORM_EPSILON);
