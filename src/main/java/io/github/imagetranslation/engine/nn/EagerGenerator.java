@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A generator for inference, run layer by layer on arrays ({@link EagerLayers}) rather than as a SameDiff graph:
  * the same network and weights as the graph that trained it, in less memory, with nothing to build per image
  * and with normalisation statistics that can be shared by several tiles. The weights are taken as fixed for the
- * generator's lifetime (convolutions keep copies in oneDNN's layout): after they change, make a new generator.
+ * generator's lifetime (oneDNN's layers keep copies in their own layout): after they change, make a new generator.
  */
 public final class EagerGenerator {
 
@@ -27,7 +27,7 @@ public final class EagerGenerator {
 	private final String prefix;
 	private final int[] uses;
 	private final int[] normChannels;
-	private final OneDnnConvolutions convolutions;
+	private final OneDnnPrimitives primitives;
 
 	/** The generator of {@code spec} with {@code weights} named {@code prefix + layer}. */
 	public EagerGenerator(GeneratorSpec spec, Map<String, INDArray> weights, String prefix) {
@@ -39,7 +39,7 @@ public final class EagerGenerator {
 		spec.build(plan, prefix, plan.input(null), -1, -1);
 		uses = plan.uses();
 		normChannels = plan.normChannels();
-		convolutions = OneDnnConvolutions.available() ? new OneDnnConvolutions() : null;
+		primitives = OneDnnPrimitives.available() ? new OneDnnPrimitives() : null;
 	}
 
 	public GeneratorSpec spec() { return spec; }
@@ -55,7 +55,7 @@ public final class EagerGenerator {
 	 * @param statistics where normalisation layers take their statistics from; null for each sample's own
 	 */
 	public INDArray[] run(INDArray[] parts, Statistics statistics) {
-		EagerLayers layers = EagerLayers.computing(weights, spec.norm(), uses, statistics, convolutions);
+		EagerLayers layers = EagerLayers.computing(weights, spec.norm(), uses, statistics, primitives);
 		try {
 			return layers.release(spec.build(layers, prefix, layers.input(parts), -1, -1));
 		} finally {

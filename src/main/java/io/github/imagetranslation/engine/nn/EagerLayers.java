@@ -27,21 +27,31 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 final class EagerLayers implements Layers<EagerLayers.Activation> {
 
-	/** One activation: an array {@code [n, C, h, w]} per part. */
+	/**
+	 * One activation: an array per part, {@code [n, C, h, w]} or, where oneDNN computed it, the same elements in
+	 * oneDNN's layout (see {@link #layouts}).
+	 */
 	static final class Activation {
 		final int id;
 		private INDArray[] parts;
+		/** How each part's elements lie, null for ND4J's plain {@code [n, C, h, w]} (all plain when the array is null). */
+		private OneDnnPrimitives.Layout[] layouts;
 		/** False for arrays the caller owns (the network's input), which are never closed or overwritten here. */
 		private final boolean owned;
 		private int remainingUses;
 
-		private Activation(int id, INDArray[] parts, boolean owned) {
+		private Activation(int id, INDArray[] parts, OneDnnPrimitives.Layout[] layouts, boolean owned) {
 			this.id = id;
 			this.parts = parts;
+			this.layouts = layouts;
 			this.owned = owned;
 		}
 
 		INDArray[] parts() { return parts; }
+
+		OneDnnPrimitives.Layout layout(int part) {
+			return layouts == null ? null : layouts[part];
+		}
 	}
 
 	private final Map<String, INDArray> weights;
@@ -49,8 +59,8 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 	/** Uses per activation, from the planning build; null while planning. */
 	private final int[] uses;
 	private final EagerGenerator.Statistics statistics;
-	/** Where convolutions run when oneDNN's own library is there; null: ND4J's operations. */
-	private final OneDnnConvolutions convolutions;
+	/** Where convolutions and normalisation run when oneDNN's own library is there; null: ND4J's operations. */
+	private final OneDnnPrimitives primitives;
 	/** Shared by the builders {@link #withNorm} makes, so that activations and layers are numbered once. */
 	private final State state;
 
@@ -61,12 +71,12 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 	}
 
 	private EagerLayers(Map<String, INDArray> weights, NormType norm, int[] uses, EagerGenerator.Statistics statistics,
-			OneDnnConvolutions convolutions, State state) {
+			OneDnnPrimitives primitives, State state) {
 		this.weights = weights;
 		this.norm = norm;
 		this.uses = uses;
 		this.statistics = statistics;
-		this.convolutions = convolutions;
+		this.primitives = primitives;
 		this.state = state;
 	}
 
@@ -77,16 +87,17 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 
 	/**
 	 * A builder that computes, with {@code uses} from a planning build of the same network, the weights by name,
-	 * the statistics normalisation layers use (null: each sample's own), and where convolutions run (null: ND4J).
+	 * the statistics normalisation layers use (null: each sample's own), and where convolutions and normalisation run
+	 * (null: ND4J).
 	 */
 	static EagerLayers computing(Map<String, INDArray> weights, NormType norm, int[] uses, EagerGenerator.Statistics statistics,
-			OneDnnConvolutions convolutions) {
-		return new EagerLayers(weights, norm, uses, statistics, convolutions, new State());
+			OneDnnPrimitives primitives) {
+		return new EagerLayers(weights, norm, uses, statistics, primitives, new State());
 	}
 
 	/** The network's input: {@code parts} belong to the caller. */
 	Activation input(INDArray[] parts) {
-		return create(parts, false);
+		return create(parts, null, false);
 	}
 
 	/** After a planning build: how often each activation was used, by creation order. */
@@ -101,6 +112,7 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 
 	/** Takes the arrays of {@code output} out of this build's keeping; they are then the caller's to close. */
 	INDArray[] release(Activation output) {
+		plain(output);
 		INDArray[] parts = output.parts;
 		output.parts = null;
 		return parts;
@@ -121,10 +133,10 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 		return uses == null;
 	}
 
-	private Activation create(INDArray[] parts, boolean owned) {
+	private Activation create(INDArray[] parts, OneDnnPrimitives.Layout[] layouts, boolean owned) {
 		int id = state.useCounts.size();
 		state.useCounts.add(0);
-		Activation a = new Activation(id, parts, owned);
+		Activation a = new Activation(id, parts, layouts, owned);
 		if (!planning()) {
 			a.remainingUses = uses[id];
 			state.live.add(a);
@@ -150,16 +162,47 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 		INDArray apply(INDArray part, boolean inPlace);
 	}
 
-	/** Applies {@code operation} to every part of {@code x}, in place where this is {@code x}'s last use. */
+	/**
+	 * Applies {@code operation} to every part of {@code x} in ND4J's plain layout, in place where this is
+	 * {@code x}'s last use.
+	 */
 	private Activation map(Activation x, PartOperation operation) {
+		return mapLaid(x, (p, layout, inPlace) -> new OneDnnPrimitives.Laid(operation.apply(p, inPlace), null), false);
+	}
+
+	private interface LaidOperation {
+		OneDnnPrimitives.Laid apply(INDArray part, OneDnnPrimitives.Layout layout, boolean inPlace);
+	}
+
+	/**
+	 * Applies {@code operation} to every part of {@code x} as it lies ({@code anyLayout}) or in ND4J's plain layout,
+	 * in place where this is {@code x}'s last use.
+	 */
+	private Activation mapLaid(Activation x, LaidOperation operation, boolean anyLayout) {
 		boolean last = consume(x);
-		if (planning()) return create(null, true);
+		if (planning()) return create(null, null, true);
+		if (!anyLayout) plain(x);
 		INDArray[] out = new INDArray[x.parts.length];
+		OneDnnPrimitives.Layout[] layouts = new OneDnnPrimitives.Layout[out.length];
 		for (int i = 0; i < out.length; i++) {
-			out[i] = operation.apply(x.parts[i], last);
+			OneDnnPrimitives.Laid y = operation.apply(x.parts[i], x.layout(i), last);
+			out[i] = y.data;
+			layouts[i] = y.layout;
 			if (last) free(x, i, out[i]);
 		}
-		return create(out, true);
+		return create(out, layouts, true);
+	}
+
+	/** Brings every part of {@code x} that lies in a oneDNN layout to ND4J's plain layout, in the activation itself. */
+	private void plain(Activation x) {
+		if (planning() || x.layouts == null) return;
+		for (int i = 0; i < x.parts.length; i++)
+			if (x.layouts[i] != null) {
+				INDArray p = primitives.plain(x.parts[i], x.layouts[i]);
+				x.parts[i].close();
+				x.parts[i] = p;
+				x.layouts[i] = null;
+			}
 	}
 
 	@Override
@@ -170,7 +213,7 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 
 	@Override
 	public EagerLayers withNorm(NormType other) {
-		return new EagerLayers(weights, other, uses, statistics, convolutions, state);
+		return new EagerLayers(weights, other, uses, statistics, primitives, state);
 	}
 
 	private INDArray weight(String name) {
@@ -186,8 +229,10 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 
 	@Override
 	public Activation conv2d(String name, Activation x, int in, int out, int k, int stride, int pad, boolean bias) {
+		if (primitives != null)
+			return mapLaid(x, (p, layout, inPlace) -> primitives.conv2d(name, p, layout, weight(name + ".W"), bias ? weight(name + ".b") : null,
+					k, stride, pad), true);
 		return map(x, (p, inPlace) -> {
-			if (convolutions != null) return convolutions.conv2d(name, p, weight(name + ".W"), bias ? weight(name + ".b") : null, k, stride, pad);
 			DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d").addInputs(withWeights(p, name, bias));
 			// kernel, stride, zero padding, dilation 1, not "same" mode, NCHW, weights [kH, kW, in, out]
 			return exec(op.addIntegerArguments(k, k, stride, stride, pad, pad, 1, 1, 0, 0, 0).build(), true);
@@ -197,8 +242,10 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 	@Override
 	public Activation upsample2x(String name, Activation x, int in, int out, int k, boolean bias) {
 		if (k != 3 && k != 4) throw new IllegalArgumentException("Transposed convolution kernel must be 3 or 4, got " + k);
+		if (primitives != null)
+			return mapLaid(x, (p, layout, inPlace) -> primitives.upsample2x(name, p, layout, weight(name + ".W"),
+					bias ? weight(name + ".b") : null, k), true);
 		return map(x, (p, inPlace) -> {
-			if (convolutions != null) return convolutions.upsample2x(name, p, weight(name + ".W"), bias ? weight(name + ".b") : null, k);
 			DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("deconv2d").addInputs(withWeights(p, name, bias));
 			int pad = k == 4 ? 1 : 0;
 			INDArray y = exec(op.addIntegerArguments(k, k, 2, 2, pad, pad, 1, 1, 0, 0).build(),
@@ -218,10 +265,13 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 		int layer = state.normChannels.size();
 		state.normChannels.add(channels);
 		if (planning()) return map(x, null);
+		if (statistics != null) plain(x);
 		float[][] fixed = statistics == null ? null : statistics.of(layer, x.parts);
-		INDArray mean = fixed == null ? null : Nd4j.create(fixed[0]), variance = fixed == null ? null : Nd4j.create(fixed[1]);
 		INDArray gain = norm == NormType.BATCH ? weight(name + ".gamma") : null;
 		INDArray shift = norm == NormType.BATCH ? weight(name + ".beta") : null;
+		if (primitives != null && (fixed != null || singleSamples(x)))
+			return mapLaid(x, (p, layout, inPlace) -> primitives.normalize(name, p, layout, fixed, gain, shift, inPlace), true);
+		INDArray mean = fixed == null ? null : Nd4j.create(fixed[0]), variance = fixed == null ? null : Nd4j.create(fixed[1]);
 		try {
 			return map(x, (p, inPlace) -> {
 				INDArray y = fixed != null ? standardize(p, mean, variance, PER_CHANNEL, inPlace) : standardizePlanes(p, inPlace);
@@ -311,46 +361,68 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 		return x;
 	}
 
+	/** Whether every part of {@code x} holds one sample. */
+	private static boolean singleSamples(Activation x) {
+		for (int i = 0; i < x.parts.length; i++)
+			if ((x.layout(i) == null ? x.parts[i].size(0) : x.layout(i).shape[0]) != 1) return false;
+		return true;
+	}
+
+	// Element-wise layers work on a part's elements wherever they lie (oneDNN's layouts pad channels with zeros,
+	// which every one of these maps to zero).
+
 	@Override
 	public Activation relu(Activation x) {
-		return map(x, (p, inPlace) -> Transforms.relu(p, !inPlace));
+		return mapLaid(x, (p, layout, inPlace) -> new OneDnnPrimitives.Laid(Transforms.relu(p, !inPlace), layout), true);
 	}
 
 	@Override
 	public Activation leakyRelu(Activation x, double alpha) {
-		return map(x, (p, inPlace) -> Transforms.leakyRelu(p, alpha, !inPlace));
+		return mapLaid(x, (p, layout, inPlace) -> new OneDnnPrimitives.Laid(Transforms.leakyRelu(p, alpha, !inPlace), layout), true);
 	}
 
 	@Override
 	public Activation tanh(Activation x) {
-		return map(x, (p, inPlace) -> Transforms.tanh(p, !inPlace));
+		return mapLaid(x, (p, layout, inPlace) -> new OneDnnPrimitives.Laid(Transforms.tanh(p, !inPlace), layout), true);
 	}
 
 	@Override
 	public Activation add(Activation x, Activation y) {
-		return combine(x, y, (a, b, lastA, lastB) -> lastA ? a.addi(b) : lastB ? b.addi(a) : a.add(b));
+		return combine(x, y, (a, b, lastA, lastB) -> lastA ? a.addi(b) : lastB ? b.addi(a) : a.add(b), true);
 	}
 
 	@Override
 	public Activation concat(Activation x, Activation y) {
-		return combine(x, y, (a, b, lastA, lastB) -> Nd4j.concat(1, a, b));
+		return combine(x, y, (a, b, lastA, lastB) -> Nd4j.concat(1, a, b), false);
 	}
 
 	private interface PairOperation {
 		INDArray apply(INDArray a, INDArray b, boolean lastA, boolean lastB);
 	}
 
-	/** Applies {@code operation} to every pair of parts of {@code x} and {@code y}, freeing each at its last use. */
-	private Activation combine(Activation x, Activation y, PairOperation operation) {
+	/**
+	 * Applies {@code operation} to every pair of parts of {@code x} and {@code y}, freeing each at its last use:
+	 * element by element ({@code elementWise}) where both parts lie alike, else in ND4J's plain layout.
+	 */
+	private Activation combine(Activation x, Activation y, PairOperation operation, boolean elementWise) {
 		boolean lastX = consume(x), lastY = consume(y);
-		if (planning()) return create(null, true);
+		if (planning()) return create(null, null, true);
+		boolean alike = elementWise;
+		for (int i = 0; alike && i < x.parts.length; i++)
+			alike = x.layout(i) == null ? y.layout(i) == null : x.layout(i).sameAs(y.layout(i));
+		if (!alike) {
+			plain(x);
+			plain(y);
+		}
 		INDArray[] out = new INDArray[x.parts.length];
+		OneDnnPrimitives.Layout[] layouts = new OneDnnPrimitives.Layout[out.length];
 		for (int i = 0; i < out.length; i++) {
+			layouts[i] = x.layout(i);
 			out[i] = operation.apply(x.parts[i], y.parts[i], lastX, lastY);
 			if (lastX) free(x, i, out[i]);
 			if (lastY) free(y, i, out[i]);
 		}
-		return create(out, true);
+		return create(out, layouts, true);
 	}
 
 	/**

@@ -1,0 +1,149 @@
+package io.github.imagetranslation.engine.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** oneDNN's layers against ND4J's operations and the textbook formulas, in plain and blocked layouts. */
+class OneDnnPrimitivesTest {
+
+	@BeforeAll
+	static void prepare() {
+		NativeRuntime.prepare();
+		Nd4j.getRandom().setSeed(7);
+		assumeTrue(OneDnnPrimitives.available(), "oneDNN's library is not bundled for this platform");
+	}
+
+	@Test
+	void oneDnnLoadsOnThisPlatform() {
+		// the build bundles oneDNN for Linux x86-64, where the tests run; elsewhere ND4J's operations are used
+		if (System.getProperty("os.name").toLowerCase().contains("linux") && System.getProperty("os.arch").contains("64"))
+			assertTrue(OneDnnPrimitives.available());
+	}
+
+	@Test
+	void normalisationWithFedStatisticsScaleAndShiftFollowsTheFormula() {
+		OneDnnPrimitives primitives = new OneDnnPrimitives();
+		INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, 4, 5).muli(4).subi(1);
+		float[] mean = { 0.5f, -1, 2 }, variance = { 4, 0.25f, 1 };
+		INDArray gain = Nd4j.create(new float[] { 2, 1, -1 }), shift = Nd4j.create(new float[] { 0, 3, 0.5f });
+		INDArray y = primitives.normalize("n", x, null, new float[][] { mean, variance }, gain, shift, false).data;
+		for (int c = 0; c < 3; c++)
+			for (int i = 0; i < 4; i++)
+				for (int j = 0; j < 5; j++) {
+					double expected = (x.getDouble(0, c, i, j) - mean[c]) / Math.sqrt(variance[c] + SameDiffLayers.NORM_EPSILON)
+							* gain.getDouble(c) + shift.getDouble(c);
+					assertEquals(expected, y.getDouble(0, c, i, j), 1e-4, "channel " + c);
+				}
+	}
+
+	@Test
+	void normalisationWithOwnStatisticsStandardisesEachChannel() {
+		OneDnnPrimitives primitives = new OneDnnPrimitives();
+		INDArray x = Nd4j.rand(DataType.FLOAT, 1, 20, 6, 7).muli(3).addi(2);
+		INDArray copy = x.dup();
+		INDArray y = primitives.normalize("n", x, null, null, null, null, true).data;
+		INDArray mean = copy.mean(0, 2, 3), sd = Nd4j.math().sqrt(copy.var(false, 0, 2, 3).addi(SameDiffLayers.NORM_EPSILON));
+		INDArray expected = copy.subRowVector(mean.reshape(1, 20)).divRowVector(sd.reshape(1, 20));
+		assertTrue(y == x, "in place");
+		for (int c = 0; c < 20; c++)
+			for (int i = 0; i < 6; i++)
+				assertEquals((copy.getDouble(0, c, i, 3) - mean.getDouble(c)) / sd.getDouble(c), y.getDouble(0, c, i, 3), 1e-4);
+		assertNotNull(expected);
+	}
+
+	/** {@code x} through a 1x1 convolution that copies it: the same values, in the layout oneDNN chose. */
+	private static OneDnnPrimitives.Laid blocked(OneDnnPrimitives primitives, INDArray x) {
+		int c = (int) x.size(1);
+		INDArray identity = Nd4j.eye(c).castTo(DataType.FLOAT).reshape(1, 1, c, c);
+		return primitives.conv2d("copy", x, null, identity, null, 1, 1, 0);
+	}
+
+	@Test
+	void normalisationInOneDnnLayoutsEqualsThePlainOne() {
+		for (int channels : new int[] { 3, 20, 64 }) {
+			OneDnnPrimitives primitives = new OneDnnPrimitives();
+			INDArray x = Nd4j.rand(DataType.FLOAT, 1, channels, 9, 8).muli(3).subi(1);
+			float[] mean = new float[channels], variance = new float[channels];
+			for (int c = 0; c < channels; c++) {
+				mean[c] = c * 0.1f;
+				variance[c] = 1 + c;
+			}
+			INDArray gain = Nd4j.rand(DataType.FLOAT, channels), shift = Nd4j.rand(DataType.FLOAT, channels);
+			for (float[][] statistics : new float[][][] { null, { mean, variance } })
+				for (boolean scaled : new boolean[] { false, true }) {
+					OneDnnPrimitives.Laid laid = blocked(primitives, x);
+					assertNotNull(laid.layout, "a blocked layout for " + channels + " channels");
+					INDArray copy = primitives.plain(laid.data, laid.layout);
+					assertEquals(0, copy.sub(x).amaxNumber().doubleValue(), 1e-6, "the copy");
+					INDArray expected = primitives.normalize("p" + scaled, copy, null, statistics, scaled ? gain : null, scaled ? shift : null, false).data;
+					OneDnnPrimitives.Laid y = primitives.normalize("b" + scaled, laid.data, laid.layout, statistics, scaled ? gain : null,
+							scaled ? shift : null, true);
+					INDArray actual = primitives.plain(y.data, y.layout);
+					assertEquals(0, actual.sub(expected).amaxNumber().doubleValue(), 1e-4,
+							channels + " channels, statistics " + (statistics != null) + ", scaled " + scaled);
+				}
+		}
+	}
+
+	private static INDArray nd4j(String op, INDArray x, INDArray w, INDArray b, int... arguments) {
+		DynamicCustomOp.DynamicCustomOpsBuilder builder = DynamicCustomOp.builder(op).addInputs(b == null ? new INDArray[] { x, w } : new INDArray[] { x, w, b });
+		return Nd4j.exec(builder.addIntegerArguments(arguments).build())[0];
+	}
+
+	@Test
+	void convolutionsEqualNd4jsInEveryLayout() {
+		// in, out, kernel, stride, padding, plane
+		int[][] cases = { { 1, 4, 7, 1, 0, 30 }, { 3, 8, 7, 1, 0, 22 }, { 4, 8, 3, 2, 1, 16 }, { 20, 3, 7, 1, 0, 14 }, { 16, 16, 3, 1, 0, 10 },
+				{ 2, 5, 4, 2, 1, 8 } };
+		for (int[] c : cases)
+			for (boolean bias : new boolean[] { false, true }) {
+				OneDnnPrimitives primitives = new OneDnnPrimitives();
+				INDArray x = Nd4j.rand(DataType.FLOAT, 1, c[0], c[5], c[5] + 3).subi(0.5);
+				INDArray w = Nd4j.rand(DataType.FLOAT, c[2], c[2], c[0], c[1]).subi(0.5), b = bias ? Nd4j.rand(DataType.FLOAT, c[1]) : null;
+				INDArray expected = nd4j("conv2d", x, w, b, c[2], c[2], c[3], c[3], c[4], c[4], 1, 1, 0, 0, 0);
+				String what = Arrays.toString(c) + (bias ? " with bias" : "");
+				OneDnnPrimitives.Laid y = primitives.conv2d("c", x, null, w, b, c[2], c[3], c[4]);
+				assertClose(expected, y, primitives, what);
+				OneDnnPrimitives.Laid again = primitives.conv2d("c", y.data, y.layout, identity(c[1]), null, 1, 1, 0);
+				assertClose(expected, again, primitives, what + ", then from its own layout");
+			}
+	}
+
+	@Test
+	void transposedConvolutionsEqualNd4js() {
+		for (int k : new int[] { 3, 4 })
+			for (int[] c : new int[][] { { 1, 4, 5 }, { 8, 16, 6 }, { 20, 3, 4 } }) {
+				OneDnnPrimitives primitives = new OneDnnPrimitives();
+				INDArray x = Nd4j.rand(DataType.FLOAT, 1, c[0], c[2], c[2] + 1).subi(0.5);
+				INDArray w = Nd4j.rand(DataType.FLOAT, k, k, c[1], c[0]).subi(0.5), b = Nd4j.rand(DataType.FLOAT, c[1]);
+				INDArray full = nd4j("deconv2d", x, w, b, k, k, 2, 2, k == 4 ? 1 : 0, k == 4 ? 1 : 0, 1, 1, 0, 0);
+				// kernel 3: the full result without its last row and column
+				INDArray expected = full.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 2 * c[2]),
+						NDArrayIndex.interval(0, 2 * c[2] + 2)).dup();
+				assertClose(expected, primitives.upsample2x("d", x, null, w, b, k), primitives, "kernel " + k + " " + Arrays.toString(c));
+			}
+	}
+
+	private static INDArray identity(int channels) {
+		return Nd4j.eye(channels).castTo(DataType.FLOAT).reshape(1, 1, channels, channels);
+	}
+
+	private static void assertClose(INDArray expected, OneDnnPrimitives.Laid actual, OneDnnPrimitives primitives, String what) {
+		INDArray plain = actual.layout == null ? actual.data : primitives.plain(actual.data, actual.layout);
+		assertArrayEquals(expected.shape(), plain.shape(), what);
+		assertEquals(0, plain.sub(expected).amaxNumber().doubleValue(), 1e-4, what);
+	}
+}
