@@ -320,7 +320,17 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 	@Override
 	public Activation reflectionPad(Activation x, int pad, long height, long width) {
 		if (pad == 0) return x;
+		if (primitives != null && blocked(x))
+			return mapLaid(x, (p, layout, inPlace) -> primitives.reflect(p, layout, pad), true);
 		return map(x, (p, inPlace) -> reflect(p, pad));
+	}
+
+	/** Whether every part of {@code x} lies in oneDNN's layout blocked by 16 channels. */
+	private boolean blocked(Activation x) {
+		if (planning()) return false;
+		for (int i = 0; i < x.parts.length; i++)
+			if (x.layout(i) == null || !x.layout(i).blocked) return false;
+		return true;
 	}
 
 	/**

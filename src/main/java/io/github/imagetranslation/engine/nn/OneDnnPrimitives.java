@@ -1,8 +1,10 @@
 package io.github.imagetranslation.engine.nn;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.dnnl.batch_normalization_forward;
@@ -24,17 +26,17 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Convolutions, transposed convolutions and normalisation for inference through oneDNN primitives that are made
- * once per layer and input layout and kept, with the layer's weights already in the layout the primitive wants.
- * Results stay in the primitive's own (blocked) layout, so that a convolution's output goes to the normalisation
- * and element-wise layers after it without being re-ordered; {@link #plain} brings a part back to ND4J's layout
- * where a layer needs it.
+ * Convolutions, transposed convolutions, normalisation and reflection padding for inference through oneDNN
+ * primitives that are made once per layer and input layout and kept, with the layer's weights already in the
+ * layout the primitive wants and with their argument memory objects, so that a call only points them at its
+ * arrays. Results stay in oneDNN's layout (blocked by 16 channels where the channels fill whole blocks), so that
+ * a convolution's output goes through normalisation, element-wise layers and padding to the next convolution
+ * without being re-ordered; {@link #plain} brings a part back to ND4J's layout where a layer needs it.
  * <p>
  * ND4J makes the primitive and re-orders the weights on every call, its bundled oneDNN lacks the newer kernels,
  * and it normalises in the plain layout: for 256 channels of 64x64 px a 3x3 convolution took 20-35 ms there
- * against 12 ms here, a normalisation (moments, then oneDNN's plain-layout kernel with re-orders) several ms
- * against 0.15-0.3 ms in the blocked layout; for the U-Net's inner layers the weight re-ordering alone cost
- * several times the arithmetic.
+ * against 12 ms here, a normalisation several ms against 0.15-0.3 ms in the blocked layout; for the U-Net's
+ * inner layers the weight re-ordering alone cost several times the arithmetic.
  * <p>
  * Uses JavaCPP's oneDNN preset (its own copy of the library, beside the one inside ND4J). Where that cannot be
  * loaded, {@link #available()} is false and callers use ND4J's operations.
@@ -51,18 +53,23 @@ final class OneDnnPrimitives {
 	private static engine cpu;
 	private static stream stream;
 
-	/** How a part's elements lie in its array: a oneDNN layout for an activation of logical shape [n, c, h, w]. */
+	/**
+	 * How a part's elements lie in its array: a oneDNN layout for an activation of logical shape [n, c, h, w],
+	 * blocked by 16 channels ({@code nChw16c}) or, where {@code blocked} is false, as a primitive chose.
+	 */
 	static final class Layout {
 		final memory.desc desc;
 		final long[] shape;
+		final boolean blocked;
 
-		Layout(memory.desc desc, long[] shape) {
+		Layout(memory.desc desc, long[] shape, boolean blocked) {
 			this.desc = desc;
 			this.shape = shape;
+			this.blocked = blocked;
 		}
 
 		boolean sameAs(Layout other) {
-			return other != null && Arrays.equals(shape, other.shape) && desc.equals(other.desc);
+			return other != null && Arrays.equals(shape, other.shape) && (desc == other.desc || desc.equals(other.desc));
 		}
 	}
 
@@ -77,11 +84,11 @@ final class OneDnnPrimitives {
 		}
 	}
 
-	private final Map<String, Made> primitives = new LinkedHashMap<String, Made>(16, 0.75f, true) {
+	private final Map<String, Kept> kept = new LinkedHashMap<String, Kept>(16, 0.75f, true) {
 		@Override
-		protected boolean removeEldestEntry(Map.Entry<String, Made> eldest) {
+		protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
 			if (size() <= MAX_PRIMITIVES) return false;
-			eldest.getValue().primitive.close();
+			eldest.getValue().close();
 			return true;
 		}
 	};
@@ -118,20 +125,20 @@ final class OneDnnPrimitives {
 		long[] shape = shape(x, layout);
 		long out = weights.size(3), in = weights.size(2);
 		long[] dst = { shape[0], out, (shape[2] + 2L * pad - k) / stride + 1, (shape[3] + 2L * pad - k) / stride + 1 };
-		Made p = made(name + Arrays.toString(shape), () -> {
+		Convolution c = (Convolution) kept(name + Arrays.toString(shape) + kind(layout), () -> {
 			long[] padding = { pad, pad }, strides = { stride, stride };
 			convolution_forward.desc d = bias == null
-					? new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_direct, any(shape),
-							any(new long[] { out, in, k, k }), any(dst), strides, padding, padding)
-					: new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_direct, any(shape),
-							any(new long[] { out, in, k, k }), plain(new long[] { out }), any(dst), strides, padding, padding);
+					? new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_direct, source(shape, layout),
+							any(new long[] { out, in, k, k }), result(dst), strides, padding, padding)
+					: new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_direct, source(shape, layout),
+							any(new long[] { out, in, k, k }), plain(new long[] { out }), result(dst), strides, padding, padding);
 			convolution_forward.primitive_desc made = new convolution_forward.primitive_desc(d, cpu);
-			return new Made(made, new convolution_forward(made));
+			// [kH, kW, in, out] seen as oneDNN's (out, in, kH, kW)
+			memory.desc userWeights = new memory.desc(new long[] { out, in, k, k }, memory.data_type.f32,
+					new long[] { 1, out, k * in * out, in * out });
+			return new Convolution(new convolution_forward(made), made, userWeights, dst);
 		});
-		// [kH, kW, in, out] seen as oneDNN's (out, in, kH, kW)
-		memory.desc userWeights = new memory.desc(new long[] { out, in, k, k }, memory.data_type.f32,
-				new long[] { 1, out, k * in * out, in * out });
-		return convolve(name, p, x, layout, shape, userWeights, weights, bias, dst);
+		return c.run(name, x, layout, shape, weights, bias);
 	}
 
 	/**
@@ -143,55 +150,87 @@ final class OneDnnPrimitives {
 		long[] shape = shape(x, layout);
 		long out = weights.size(2), in = weights.size(3);
 		long[] dst = { shape[0], out, 2 * shape[2], 2 * shape[3] };
-		Made p = made(name + Arrays.toString(shape), () -> {
+		Convolution c = (Convolution) kept(name + Arrays.toString(shape) + kind(layout), () -> {
 			long before = k == 4 ? 1 : 0, after = 1;
 			long[] strides = { 2, 2 }, padBefore = { before, before }, padAfter = { after, after };
 			deconvolution_forward.desc d = bias == null
-					? new deconvolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.deconvolution_direct, any(shape),
-							any(new long[] { out, in, k, k }), any(dst), strides, padBefore, padAfter)
-					: new deconvolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.deconvolution_direct, any(shape),
-							any(new long[] { out, in, k, k }), plain(new long[] { out }), any(dst), strides, padBefore, padAfter);
+					? new deconvolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.deconvolution_direct,
+							source(shape, layout), any(new long[] { out, in, k, k }), result(dst), strides, padBefore, padAfter)
+					: new deconvolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.deconvolution_direct,
+							source(shape, layout), any(new long[] { out, in, k, k }), plain(new long[] { out }), result(dst), strides, padBefore,
+							padAfter);
 			deconvolution_forward.primitive_desc made = new deconvolution_forward.primitive_desc(d, cpu);
-			return new Made(made, new deconvolution_forward(made));
+			// [kH, kW, out, in] seen as oneDNN's (out, in, kH, kW)
+			memory.desc userWeights = new memory.desc(new long[] { out, in, k, k }, memory.data_type.f32,
+					new long[] { in, 1, k * out * in, out * in });
+			return new Convolution(new deconvolution_forward(made), made, userWeights, dst);
 		});
-		// [kH, kW, out, in] seen as oneDNN's (out, in, kH, kW)
-		memory.desc userWeights = new memory.desc(new long[] { out, in, k, k }, memory.data_type.f32,
-				new long[] { in, 1, k * out * in, out * in });
-		return convolve(name, p, x, layout, shape, userWeights, weights, bias, dst);
+		return c.run(name, x, layout, shape, weights, bias);
 	}
 
-	private Laid convolve(String name, Made p, INDArray x, Layout layout, long[] shape, memory.desc userWeights,
-			INDArray weights, INDArray bias, long[] dstShape) {
-		memory.desc dst = p.descriptor.dst_desc();
-		boolean plainOut = dst.equals(plain(dstShape));
-		INDArray y = plainOut ? Nd4j.createUninitialized(DataType.FLOAT, dstShape, 'c') : flat(dst);
-		IntMemoryMap args = new IntMemoryMap();
-		memory in = null, out = null;
-		try {
-			return oneDnn(() -> {
-				memory input = input(x, layout, shape, p.descriptor.src_desc());
-				args.put(dnnl.DNNL_ARG_SRC, input);
-				args.put(dnnl.DNNL_ARG_WEIGHTS, kept(name + ".W", weights, userWeights, p.descriptor.weights_desc()));
-				if (bias != null) {
-					memory.desc vector = plain(new long[] { bias.length() });
-					args.put(dnnl.DNNL_ARG_BIAS, kept(name + ".b", bias, vector, vector));
-				}
-				memory output = new memory(dst, cpu, y.data().addressPointer());
-				args.put(dnnl.DNNL_ARG_DST, output);
-				try {
-					p.primitive.execute(stream, args);
-					stream._wait();
-				} finally {
-					input.close();
-					output.close();
-				}
-				return new Laid(y, plainOut ? null : new Layout(dst, dstShape));
-			});
-		} catch (RuntimeException | Error e) {
-			y.close();
-			throw e;
-		} finally {
-			args.close();
+	/** A (transposed) convolution primitive with its layouts, and the re-order that brings inputs into its layout. */
+	private final class Convolution extends Bound {
+		final memory.desc src, weights, dst, userWeights;
+		final long[] dstShape;
+		final boolean plainOut;
+		/** The last input layout re-ordered from, and that re-order; null while the input needed none. */
+		private memory.desc reorderedFrom;
+		private Bound toSource;
+
+		Convolution(primitive primitive, primitive_desc_base made, memory.desc userWeights, long[] dstShape) {
+			super(primitive);
+			this.src = made.src_desc();
+			this.weights = made.weights_desc();
+			this.dst = made.dst_desc();
+			this.userWeights = userWeights;
+			this.dstShape = dstShape;
+			this.plainOut = dst.equals(plain(dstShape));
+		}
+
+		Laid run(String name, INDArray x, Layout layout, long[] shape, INDArray w, INDArray b) {
+			INDArray input = layout == null ? contiguous(x) : x;
+			INDArray y = plainOut ? Nd4j.createUninitialized(DataType.FLOAT, dstShape, 'c') : flat(dst);
+			try {
+				return oneDnn(() -> {
+					memory.desc from = layout == null ? plain(shape) : layout.desc;
+					Pointer data = input.data().addressPointer();
+					// oneDNN calls layouts of one channel equal (nchw and nhwc) that its convolution kernels then
+					// read differently: garbage results; those are re-ordered (one channel is cheap to copy)
+					if (shape[1] > 1 && from.equals(src)) {
+						set(dnnl.DNNL_ARG_SRC, src, data);
+					} else {
+						if (toSource == null || !from.equals(reorderedFrom)) {
+							if (toSource != null) toSource.close();
+							toSource = new Bound(new reorder(new reorder.primitive_desc(cpu, from, cpu, src)));
+							reorderedFrom = from;
+						}
+						Pointer into = scratch.of(src.get_size());
+						toSource.set(dnnl.DNNL_ARG_FROM, from, data);
+						toSource.set(dnnl.DNNL_ARG_TO, src, into);
+						toSource.execute();
+						set(dnnl.DNNL_ARG_SRC, src, into);
+					}
+					parameter(dnnl.DNNL_ARG_WEIGHTS, kept(name + ".W", w, userWeights, weights));
+					if (b != null) {
+						memory.desc vector = plain(new long[] { b.length() });
+						parameter(dnnl.DNNL_ARG_BIAS, kept(name + ".b", b, vector, vector));
+					}
+					set(dnnl.DNNL_ARG_DST, dst, y.data().addressPointer());
+					execute();
+					return new Laid(y, plainOut ? null : new Layout(dst, dstShape, blocks(dstShape)));
+				});
+			} catch (RuntimeException | Error e) {
+				y.close();
+				throw e;
+			} finally {
+				if (input != x) input.close();
+			}
+		}
+
+		@Override
+		void close() {
+			super.close();
+			if (toSource != null) toSource.close();
 		}
 	}
 
@@ -208,47 +247,36 @@ final class OneDnnPrimitives {
 		INDArray input = layout == null ? contiguous(x) : x;
 		memory.desc desc = layout == null ? plain(shape) : layout.desc;
 		boolean fixed = statistics != null, scaled = gain != null;
-		String key = name + Arrays.toString(shape) + (layout == null ? "plain" : "laid") + fixed + scaled;
-		Made p = made(key, () -> {
+		Bound norm = kept(name + Arrays.toString(shape) + kind(layout) + fixed + scaled, () -> {
 			int flags = (fixed ? dnnl.normalization_flags.use_global_stats.value : 0)
 					| (scaled ? dnnl.normalization_flags.use_scale.value | dnnl.normalization_flags.use_shift.value : 0);
 			batch_normalization_forward.primitive_desc made = new batch_normalization_forward.primitive_desc(
-					new batch_normalization_forward.desc(dnnl.prop_kind.forward_inference.value, desc, (float) SameDiffLayers.NORM_EPSILON, flags), cpu);
-			return new Made(made, new batch_normalization_forward(made));
+					new batch_normalization_forward.desc(dnnl.prop_kind.forward_inference.value, desc, (float) SameDiffLayers.NORM_EPSILON, flags),
+					cpu);
+			return new Bound(new batch_normalization_forward(made));
 		});
-		if (!p.descriptor.src_desc().equals(desc)) throw new IllegalStateException("Normalisation " + name + " was made for another layout");
 		INDArray y = inPlace && input == x ? x : layout == null ? Nd4j.createUninitialized(DataType.FLOAT, shape, 'c') : flat(desc);
 		INDArray mean = fixed ? Nd4j.create(statistics[0]) : null, variance = fixed ? Nd4j.create(statistics[1]) : null;
-		IntMemoryMap args = new IntMemoryMap();
-		memory[] made = new memory[4];
 		try {
 			return oneDnn(() -> {
-				made[0] = new memory(desc, cpu, input.data().addressPointer());
-				made[1] = y == input ? made[0] : new memory(desc, cpu, y.data().addressPointer());
-				args.put(dnnl.DNNL_ARG_SRC, made[0]);
-				args.put(dnnl.DNNL_ARG_DST, made[1]);
+				norm.set(dnnl.DNNL_ARG_SRC, desc, input.data().addressPointer());
+				norm.set(dnnl.DNNL_ARG_DST, desc, y.data().addressPointer());
 				memory.desc vector = plain(new long[] { shape[1] });
 				if (fixed) {
-					made[2] = new memory(vector, cpu, mean.data().addressPointer());
-					made[3] = new memory(vector, cpu, variance.data().addressPointer());
-					args.put(dnnl.DNNL_ARG_MEAN, made[2]);
-					args.put(dnnl.DNNL_ARG_VARIANCE, made[3]);
+					norm.set(dnnl.DNNL_ARG_MEAN, vector, mean.data().addressPointer());
+					norm.set(dnnl.DNNL_ARG_VARIANCE, vector, variance.data().addressPointer());
 				}
 				if (scaled) {
-					args.put(dnnl.DNNL_ARG_SCALE, kept(name + ".gamma", gain, vector, vector));
-					args.put(dnnl.DNNL_ARG_SHIFT, kept(name + ".beta", shift, vector, vector));
+					norm.parameter(dnnl.DNNL_ARG_SCALE, kept(name + ".gamma", gain, vector, vector));
+					norm.parameter(dnnl.DNNL_ARG_SHIFT, kept(name + ".beta", shift, vector, vector));
 				}
-				p.primitive.execute(stream, args);
-				stream._wait();
+				norm.execute();
 				return new Laid(y, layout);
 			});
 		} catch (RuntimeException | Error e) {
 			if (y != x && y != input) y.close();
 			throw e;
 		} finally {
-			args.close();
-			for (memory m : made)
-				if (m != null && !m.isNull()) m.close();
 			if (input != x && input != y) input.close();
 			if (fixed) {
 				mean.close();
@@ -257,20 +285,23 @@ final class OneDnnPrimitives {
 		}
 	}
 
-	/** {@code x}, laid out as {@code layout} says, as a new array in ND4J's plain layout. */
-	synchronized INDArray plain(INDArray x, Layout layout) {
-		INDArray y = Nd4j.createUninitialized(DataType.FLOAT, layout.shape, 'c');
+	/**
+	 * {@code x}, blocked by 16 channels, padded by reflection by {@code pad} pixels on every side: one copy into
+	 * the middle of the padded array, then the border rows and columns from inside it, all in the blocked layout.
+	 */
+	synchronized Laid reflect(INDArray x, Layout layout, int pad) {
+		if (!layout.blocked) throw new IllegalArgumentException("Reflection padding here needs the blocked layout");
+		long[] shape = layout.shape;
+		long h = shape[2], w = shape[3];
+		if (h <= pad || w <= pad)
+			throw new IllegalArgumentException("A plane of " + h + "x" + w + " pixels is too small for reflection padding by " + pad);
+		long[] padded = { shape[0], shape[1], h + 2 * pad, w + 2 * pad };
+		Reflection reflection = (Reflection) kept("reflect" + Arrays.toString(shape) + pad, () -> new Reflection(layout.desc, shape, pad));
+		INDArray y = flat(reflection.whole);
 		try {
 			return oneDnn(() -> {
-				memory from = new memory(layout.desc, cpu, x.data().addressPointer());
-				memory to = new memory(plain(layout.shape), cpu, y.data().addressPointer());
-				try {
-					convert(layout.desc, from, plain(layout.shape), to);
-				} finally {
-					from.close();
-					to.close();
-				}
-				return y;
+				reflection.run(x.data().addressPointer(), y.data().addressPointer());
+				return new Laid(y, new Layout(reflection.whole, padded, true));
 			});
 		} catch (RuntimeException | Error e) {
 			y.close();
@@ -278,36 +309,87 @@ final class OneDnnPrimitives {
 		}
 	}
 
-	/** {@code x} as memory in layout {@code wanted}: over its own array where it lies so, else re-ordered into the scratch memory. */
-	private memory input(INDArray x, Layout layout, long[] shape, memory.desc wanted) {
-		if (layout != null && shape[1] > 1 && layout.desc.equals(wanted)) return new memory(wanted, cpu, x.data().addressPointer());
-		INDArray source = layout == null ? contiguous(x) : x;
-		memory.desc from = layout == null ? plain(shape) : layout.desc;
-		memory user = new memory(from, cpu, source.data().addressPointer());
-		try {
-			// oneDNN calls layouts of one channel equal (nchw and nhwc) that its convolution kernels then read
-			// differently: garbage results; those are re-ordered (one channel is cheap to copy)
-			if (shape[1] > 1 && from.equals(wanted)) return user;
-			memory into = new memory(wanted, cpu, scratch.of(wanted.get_size()));
-			convert(from, user, wanted, into);
-			user.close();
-			return into;
-		} finally {
-			if (source != x) source.close();
+	/** The copies of one reflection padding: the middle, then each border line from the line it mirrors. */
+	private static final class Reflection extends Kept {
+		final memory.desc whole;
+		final Bound middle;
+		final List<Bound> lines = new ArrayList<>();
+
+		Reflection(memory.desc from, long[] shape, int pad) {
+			long h = shape[2], w = shape[3];
+			long[] padded = { shape[0], shape[1], h + 2 * pad, w + 2 * pad };
+			whole = blockedDesc(padded);
+			middle = copy(from, whole.submemory_desc(shape, new long[] { 0, 0, pad, pad }));
+			for (int i = 1; i <= pad; i++) {
+				line(padded, 2, pad + i, pad - i, pad, w);
+				line(padded, 2, pad + h - 1 - i, pad + h - 1 + i, pad, w);
+			}
+			for (int i = 1; i <= pad; i++) {
+				line(padded, 3, pad + i, pad - i, 0, h + 2 * pad);
+				line(padded, 3, pad + w - 1 - i, pad + w - 1 + i, 0, h + 2 * pad);
+			}
+		}
+
+		/** Line {@code from} of {@code axis} (2: rows, 3: columns) to line {@code to}, over {@code length} pixels from {@code start}. */
+		private void line(long[] padded, int axis, long from, long to, long start, long length) {
+			long[] dims = axis == 2 ? new long[] { padded[0], padded[1], 1, length } : new long[] { padded[0], padded[1], length, 1 };
+			long[] fromOffsets = axis == 2 ? new long[] { 0, 0, from, start } : new long[] { 0, 0, start, from };
+			long[] toOffsets = axis == 2 ? new long[] { 0, 0, to, start } : new long[] { 0, 0, start, to };
+			lines.add(copy(whole.submemory_desc(dims, fromOffsets), whole.submemory_desc(dims, toOffsets)));
+		}
+
+		private static Bound copy(memory.desc from, memory.desc to) {
+			Bound b = new Bound(new reorder(new reorder.primitive_desc(cpu, from, cpu, to)));
+			b.from = from;
+			b.to = to;
+			return b;
+		}
+
+		void run(Pointer source, Pointer target) {
+			middle.set(dnnl.DNNL_ARG_FROM, middle.from, source);
+			middle.set(dnnl.DNNL_ARG_TO, middle.to, target);
+			middle.execute();
+			for (Bound line : lines) {
+				line.set(dnnl.DNNL_ARG_FROM, line.from, target);
+				line.set(dnnl.DNNL_ARG_TO, line.to, target);
+				line.execute();
+			}
+		}
+
+		@Override
+		void close() {
+			middle.close();
+			for (Bound line : lines)
+				line.close();
 		}
 	}
 
-	private static void convert(memory.desc fromDesc, memory from, memory.desc toDesc, memory to) {
-		reorder r = new reorder(new reorder.primitive_desc(cpu, fromDesc, cpu, toDesc));
-		IntMemoryMap args = new IntMemoryMap();
+	/** {@code x}, laid out as {@code layout} says, as a new array in ND4J's plain layout. */
+	synchronized INDArray plain(INDArray x, Layout layout) {
+		memory.desc target = plain(layout.shape);
+		String key = "plain" + Arrays.toString(layout.shape) + kind(layout);
+		Maker maker = () -> {
+			Bound b = new Bound(new reorder(new reorder.primitive_desc(cpu, layout.desc, cpu, target)));
+			b.from = layout.desc;
+			return b;
+		};
+		Bound toPlain = kept(key, maker);
+		if (!toPlain.from.equals(layout.desc)) {
+			kept.remove(key).close();
+			toPlain = kept(key, maker);
+		}
+		Bound reorder = toPlain;
+		INDArray y = Nd4j.createUninitialized(DataType.FLOAT, layout.shape, 'c');
 		try {
-			args.put(dnnl.DNNL_ARG_FROM, from);
-			args.put(dnnl.DNNL_ARG_TO, to);
-			r.execute(stream, args);
-			stream._wait();
-		} finally {
-			args.close();
-			r.close();
+			return oneDnn(() -> {
+				reorder.set(dnnl.DNNL_ARG_FROM, layout.desc, x.data().addressPointer());
+				reorder.set(dnnl.DNNL_ARG_TO, target, y.data().addressPointer());
+				reorder.execute();
+				return y;
+			});
+		} catch (RuntimeException | Error e) {
+			y.close();
+			throw e;
 		}
 	}
 
@@ -317,14 +399,16 @@ final class OneDnnPrimitives {
 	 */
 	private memory kept(String key, INDArray a, memory.desc plain, memory.desc wanted) {
 		memory copy = parameters.get(key);
-		if (copy != null && copy.get_desc().equals(wanted)) return copy;
+		if (copy != null && (plain == wanted || copy.get_desc().equals(wanted))) return copy;
 		INDArray source = contiguous(a);
-		memory user = new memory(plain, cpu, source.data().addressPointer());
 		memory made = new memory(wanted, cpu);
+		Bound reorder = new Bound(new reorder(new reorder.primitive_desc(cpu, plain, cpu, wanted)));
 		try {
-			convert(plain, user, wanted, made);
+			reorder.set(dnnl.DNNL_ARG_FROM, plain, source.data().addressPointer());
+			reorder.parameter(dnnl.DNNL_ARG_TO, made);
+			reorder.execute();
 		} finally {
-			user.close();
+			reorder.close();
 			if (source != a) source.close();
 		}
 		memory previous = parameters.put(key, made);
@@ -332,29 +416,75 @@ final class OneDnnPrimitives {
 		return made;
 	}
 
-	/** A primitive and its descriptor, as made. */
-	private static final class Made {
-		final primitive_desc_base descriptor;
-		final primitive primitive;
+	/** Something kept between calls that holds native objects. */
+	private abstract static class Kept {
+		abstract void close();
+	}
 
-		Made(primitive_desc_base descriptor, primitive primitive) {
-			this.descriptor = descriptor;
+	/**
+	 * A primitive with a memory object for each argument, made at its first use and afterwards only pointed at each
+	 * call's arrays: making them anew took about as long as the small re-orders themselves.
+	 */
+	private static class Bound extends Kept {
+		final primitive primitive;
+		private final IntMemoryMap arguments = new IntMemoryMap();
+		/** Memory objects made here, by argument; closed with the primitive. */
+		private final Map<Integer, memory> own = new HashMap<>();
+		/** Kept parameters' memory (not closed here), by argument. */
+		private final Map<Integer, memory> shared = new HashMap<>();
+		/** The layouts a re-order copies between, where it is one. */
+		memory.desc from, to;
+
+		Bound(primitive primitive) {
 			this.primitive = primitive;
+		}
+
+		/** Points argument {@code argument} (of layout {@code desc}) at {@code data}. */
+		void set(int argument, memory.desc desc, Pointer data) {
+			memory m = own.get(argument);
+			if (m == null) {
+				m = new memory(desc, cpu, data);
+				own.put(argument, m);
+				arguments.put(argument, m);
+			} else {
+				m.set_data_handle(data);
+			}
+		}
+
+		/** Makes kept memory {@code m} argument {@code argument}. */
+		void parameter(int argument, memory m) {
+			if (shared.get(argument) != m) {
+				arguments.put(argument, m);
+				shared.put(argument, m);
+			}
+		}
+
+		void execute() {
+			primitive.execute(stream, arguments);
+			stream._wait();
+		}
+
+		@Override
+		void close() {
+			primitive.close();
+			own.values().forEach(memory::close);
+			arguments.close();
 		}
 	}
 
 	private interface Maker {
-		Made make();
+		Kept make();
 	}
 
-	/** The primitive kept under {@code key}, made the first time. */
-	private Made made(String key, Maker maker) {
-		Made p = primitives.get(key);
-		if (p == null) {
-			p = oneDnn(maker::make);
-			primitives.put(key, p);
+	/** What is kept under {@code key}, made the first time. */
+	@SuppressWarnings("unchecked")
+	private <T extends Kept> T kept(String key, Maker maker) {
+		Kept k = kept.get(key);
+		if (k == null) {
+			k = oneDnn(maker::make);
+			kept.put(key, k);
 		}
-		return p;
+		return (T) k;
 	}
 
 	private static long[] shape(INDArray x, Layout layout) {
@@ -367,6 +497,34 @@ final class OneDnnPrimitives {
 	/** A flat array for the elements of layout {@code desc} (which may pad the channels to a block's multiple). */
 	private static INDArray flat(memory.desc desc) {
 		return Nd4j.createUninitialized(DataType.FLOAT, new long[] { (desc.get_size() + 3) / 4 }, 'c');
+	}
+
+	/**
+	 * Whether activations of {@code shape} are kept blocked by 16 channels: where the channels fill whole blocks.
+	 * Convolutions are made to give and take that layout, so that reflection padding can work in it
+	 * ({@link #reflect}) and the next convolution reads the padded array as it is. (Fewer channels, as in a
+	 * network's first and last layers, are left to the primitive's choice: blocks would multiply their work.)
+	 */
+	private static boolean blocks(long[] shape) {
+		return shape[1] % 16 == 0;
+	}
+
+	private static memory.desc blockedDesc(long[] shape) {
+		return new memory.desc(shape, memory.data_type.f32, memory.format_tag.nChw16c);
+	}
+
+	private static String kind(Layout layout) {
+		return layout == null ? " plain" : layout.blocked ? " blocked" : " chosen";
+	}
+
+	/** A convolution's input layout: the blocked one where its input lies so, else the primitive's choice. */
+	private static memory.desc source(long[] shape, Layout layout) {
+		return layout != null && layout.blocked ? blockedDesc(shape) : any(shape);
+	}
+
+	/** A convolution's output layout: blocked where the channels fill whole blocks, else the primitive's choice. */
+	private static memory.desc result(long[] shape) {
+		return blocks(shape) ? blockedDesc(shape) : any(shape);
 	}
 
 	private static memory.desc any(long[] dims) {

@@ -146,4 +146,29 @@ class OneDnnPrimitivesTest {
 		assertArrayEquals(expected.shape(), plain.shape(), what);
 		assertEquals(0, plain.sub(expected).amaxNumber().doubleValue(), 1e-4, what);
 	}
+
+	/** Index {@code i} of a padded axis mapped to the unpadded one by reflection (the edge not repeated). */
+	private static int reflected(int i, int pad, int size) {
+		int j = i - pad;
+		return j < 0 ? -j : j >= size ? 2 * (size - 1) - j : j;
+	}
+
+	@Test
+	void reflectionPaddingInTheBlockedLayoutMirrorsTheBorders() {
+		for (int pad : new int[] { 1, 3 }) {
+			OneDnnPrimitives primitives = new OneDnnPrimitives();
+			int h = 5, w = 7, channels = 32;
+			INDArray x = Nd4j.rand(DataType.FLOAT, 1, channels, h, w);
+			OneDnnPrimitives.Laid laid = blocked(primitives, x);
+			assertTrue(laid.layout.blocked, "32 channels are kept blocked");
+			OneDnnPrimitives.Laid padded = primitives.reflect(laid.data, laid.layout, pad);
+			INDArray y = primitives.plain(padded.data, padded.layout);
+			assertArrayEquals(new long[] { 1, channels, h + 2 * pad, w + 2 * pad }, y.shape());
+			for (int c : new int[] { 0, 17, 31 })
+				for (int i = 0; i < h + 2 * pad; i++)
+					for (int j = 0; j < w + 2 * pad; j++)
+						assertEquals(x.getFloat(0, c, reflected(i, pad, h), reflected(j, pad, w)), y.getFloat(0, c, i, j),
+								"pad " + pad + " channel " + c + " at " + i + "," + j);
+		}
+	}
 }
