@@ -320,16 +320,23 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 	@Override
 	public Activation reflectionPad(Activation x, int pad, long height, long width) {
 		if (pad == 0) return x;
-		if (primitives != null && blocked(x))
+		if (primitives != null && plainOrBlocked(x))
 			return mapLaid(x, (p, layout, inPlace) -> primitives.reflect(p, layout, pad), true);
 		return map(x, (p, inPlace) -> reflect(p, pad));
 	}
 
-	/** Whether every part of {@code x} lies in oneDNN's layout blocked by 16 channels. */
-	private boolean blocked(Activation x) {
+	/** Whether every part of {@code x} lies in ND4J's plain layout or in oneDNN's layout blocked by 16 channels. */
+	private boolean plainOrBlocked(Activation x) {
 		if (planning()) return false;
 		for (int i = 0; i < x.parts.length; i++)
-			if (x.layout(i) == null || !x.layout(i).blocked) return false;
+			if (x.layout(i) != null && !x.layout(i).blocked) return false;
+		return true;
+	}
+
+	/** Whether every part of {@code x} is one sample in oneDNN's layout blocked by 16 channels. */
+	private boolean singleBlocked(Activation x) {
+		for (int i = 0; i < x.parts.length; i++)
+			if (x.layout(i) == null || !x.layout(i).blocked || x.layout(i).shape[0] != 1) return false;
 		return true;
 	}
 
@@ -383,52 +390,65 @@ final class EagerLayers implements Layers<EagerLayers.Activation> {
 
 	@Override
 	public Activation relu(Activation x) {
+		if (primitives != null) return elementWise(x, OneDnnPrimitives.Function.RELU, 0);
 		return mapLaid(x, (p, layout, inPlace) -> new OneDnnPrimitives.Laid(Transforms.relu(p, !inPlace), layout), true);
 	}
 
 	@Override
 	public Activation leakyRelu(Activation x, double alpha) {
+		if (primitives != null) return elementWise(x, OneDnnPrimitives.Function.LEAKY_RELU, alpha);
 		return mapLaid(x, (p, layout, inPlace) -> new OneDnnPrimitives.Laid(Transforms.leakyRelu(p, alpha, !inPlace), layout), true);
 	}
 
 	@Override
 	public Activation tanh(Activation x) {
+		if (primitives != null) return elementWise(x, OneDnnPrimitives.Function.TANH, 0);
 		return mapLaid(x, (p, layout, inPlace) -> new OneDnnPrimitives.Laid(Transforms.tanh(p, !inPlace), layout), true);
+	}
+
+	private Activation elementWise(Activation x, OneDnnPrimitives.Function f, double alpha) {
+		return mapLaid(x, (p, layout, inPlace) -> new OneDnnPrimitives.Laid(primitives.elementWise(f, p, alpha, inPlace), layout), true);
 	}
 
 	@Override
 	public Activation add(Activation x, Activation y) {
-		return combine(x, y, (a, b, lastA, lastB) -> lastA ? a.addi(b) : lastB ? b.addi(a) : a.add(b), true);
+		boolean alike = !planning();
+		for (int i = 0; alike && i < x.parts.length; i++)
+			alike = x.layout(i) == null ? y.layout(i) == null : x.layout(i).sameAs(y.layout(i));
+		// element by element where both parts lie alike, else in ND4J's plain layout
+		return combine(x, y, (a, aLayout, b, bLayout, lastA, lastB) -> new OneDnnPrimitives.Laid(lastA ? a.addi(b) : lastB ? b.addi(a) : a.add(b),
+				aLayout), alike);
 	}
 
 	@Override
 	public Activation concat(Activation x, Activation y) {
-		return combine(x, y, (a, b, lastA, lastB) -> Nd4j.concat(1, a, b), false);
+		if (!planning() && primitives != null && singleBlocked(x) && singleBlocked(y))
+			return combine(x, y, (a, aLayout, b, bLayout, lastA, lastB) -> OneDnnPrimitives.concatBlocked(a, aLayout, b, bLayout), true);
+		return combine(x, y, (a, aLayout, b, bLayout, lastA, lastB) -> new OneDnnPrimitives.Laid(Nd4j.concat(1, a, b), null), false);
 	}
 
 	private interface PairOperation {
-		INDArray apply(INDArray a, INDArray b, boolean lastA, boolean lastB);
+		OneDnnPrimitives.Laid apply(INDArray a, OneDnnPrimitives.Layout aLayout, INDArray b, OneDnnPrimitives.Layout bLayout,
+				boolean lastA, boolean lastB);
 	}
 
 	/**
-	 * Applies {@code operation} to every pair of parts of {@code x} and {@code y}, freeing each at its last use:
-	 * element by element ({@code elementWise}) where both parts lie alike, else in ND4J's plain layout.
+	 * Applies {@code operation} to every pair of parts of {@code x} and {@code y} as they lie ({@code asTheyLie}) or
+	 * in ND4J's plain layout, freeing each at its last use.
 	 */
-	private Activation combine(Activation x, Activation y, PairOperation operation, boolean elementWise) {
+	private Activation combine(Activation x, Activation y, PairOperation operation, boolean asTheyLie) {
 		boolean lastX = consume(x), lastY = consume(y);
 		if (planning()) return create(null, null, true);
-		boolean alike = elementWise;
-		for (int i = 0; alike && i < x.parts.length; i++)
-			alike = x.layout(i) == null ? y.layout(i) == null : x.layout(i).sameAs(y.layout(i));
-		if (!alike) {
+		if (!asTheyLie) {
 			plain(x);
 			plain(y);
 		}
 		INDArray[] out = new INDArray[x.parts.length];
 		OneDnnPrimitives.Layout[] layouts = new OneDnnPrimitives.Layout[out.length];
 		for (int i = 0; i < out.length; i++) {
-			layouts[i] = x.layout(i);
-			out[i] = operation.apply(x.parts[i], y.parts[i], lastX, lastY);
+			OneDnnPrimitives.Laid result = operation.apply(x.parts[i], x.layout(i), y.parts[i], y.layout(i), lastX, lastY);
+			out[i] = result.data;
+			layouts[i] = result.layout;
 			if (lastX) free(x, i, out[i]);
 			if (lastY) free(y, i, out[i]);
 		}

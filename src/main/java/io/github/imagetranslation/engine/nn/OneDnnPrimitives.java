@@ -10,6 +10,7 @@ import java.util.Map;
 import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.deconvolution_forward;
+import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
@@ -93,7 +94,18 @@ final class OneDnnPrimitives {
 		}
 	};
 	/** Weights and biases in oneDNN's memory, by name; a layer's primitives for other shapes usually share them. */
-	private final Map<String, memory> parameters = new HashMap<>();
+	private final Map<String, Parameter> parameters = new HashMap<>();
+
+	/** A parameter copied into oneDNN's memory, in layout {@code desc}. */
+	private static final class Parameter {
+		final memory memory;
+		final memory.desc desc;
+
+		Parameter(memory memory, memory.desc desc) {
+			this.memory = memory;
+			this.desc = desc;
+		}
+	}
 	/** Where an input is re-ordered into a primitive's layout: kept, and grown to the largest a layer needs. */
 	private final Scratch scratch = new Scratch();
 
@@ -170,7 +182,7 @@ final class OneDnnPrimitives {
 
 	/** A (transposed) convolution primitive with its layouts, and the re-order that brings inputs into its layout. */
 	private final class Convolution extends Bound {
-		final memory.desc src, weights, dst, userWeights;
+		final memory.desc src, weights, dst, userWeights, bias;
 		final long[] dstShape;
 		final boolean plainOut;
 		/** The last input layout re-ordered from, and that re-order; null while the input needed none. */
@@ -185,6 +197,7 @@ final class OneDnnPrimitives {
 			this.userWeights = userWeights;
 			this.dstShape = dstShape;
 			this.plainOut = dst.equals(plain(dstShape));
+			this.bias = plain(new long[] { dstShape[1] });
 		}
 
 		Laid run(String name, INDArray x, Layout layout, long[] shape, INDArray w, INDArray b) {
@@ -211,10 +224,7 @@ final class OneDnnPrimitives {
 						set(dnnl.DNNL_ARG_SRC, src, into);
 					}
 					parameter(dnnl.DNNL_ARG_WEIGHTS, kept(name + ".W", w, userWeights, weights));
-					if (b != null) {
-						memory.desc vector = plain(new long[] { b.length() });
-						parameter(dnnl.DNNL_ARG_BIAS, kept(name + ".b", b, vector, vector));
-					}
+					if (b != null) parameter(dnnl.DNNL_ARG_BIAS, kept(name + ".b", b, bias, bias));
 					set(dnnl.DNNL_ARG_DST, dst, y.data().addressPointer());
 					execute();
 					return new Laid(y, plainOut ? null : new Layout(dst, dstShape, blocks(dstShape)));
@@ -286,26 +296,31 @@ final class OneDnnPrimitives {
 	}
 
 	/**
-	 * {@code x}, blocked by 16 channels, padded by reflection by {@code pad} pixels on every side: one copy into
-	 * the middle of the padded array, then the border rows and columns from inside it, all in the blocked layout.
+	 * {@code x}, in ND4J's plain layout ({@code layout} null) or blocked by 16 channels, padded by reflection by
+	 * {@code pad} pixels on every side, in the same layout: one copy into the middle of the padded array, then the
+	 * border rows and columns from inside it.
 	 */
 	synchronized Laid reflect(INDArray x, Layout layout, int pad) {
-		if (!layout.blocked) throw new IllegalArgumentException("Reflection padding here needs the blocked layout");
-		long[] shape = layout.shape;
+		if (layout != null && !layout.blocked) throw new IllegalArgumentException("Reflection padding needs the plain or the blocked layout");
+		INDArray input = layout == null ? contiguous(x) : x;
+		long[] shape = shape(x, layout);
 		long h = shape[2], w = shape[3];
 		if (h <= pad || w <= pad)
 			throw new IllegalArgumentException("A plane of " + h + "x" + w + " pixels is too small for reflection padding by " + pad);
 		long[] padded = { shape[0], shape[1], h + 2 * pad, w + 2 * pad };
-		Reflection reflection = (Reflection) kept("reflect" + Arrays.toString(shape) + pad, () -> new Reflection(layout.desc, shape, pad));
-		INDArray y = flat(reflection.whole);
+		Reflection reflection = kept("reflect" + Arrays.toString(shape) + pad + kind(layout),
+				() -> new Reflection(layout == null ? plain(shape) : layout.desc, shape, pad, layout == null ? plain(padded) : blockedDesc(padded)));
+		INDArray y = layout == null ? Nd4j.createUninitialized(DataType.FLOAT, padded, 'c') : flat(reflection.whole);
 		try {
 			return oneDnn(() -> {
-				reflection.run(x.data().addressPointer(), y.data().addressPointer());
-				return new Laid(y, new Layout(reflection.whole, padded, true));
+				reflection.run(input.data().addressPointer(), y.data().addressPointer());
+				return new Laid(y, layout == null ? null : new Layout(reflection.whole, padded, true));
 			});
 		} catch (RuntimeException | Error e) {
 			y.close();
 			throw e;
+		} finally {
+			if (input != x) input.close();
 		}
 	}
 
@@ -315,10 +330,10 @@ final class OneDnnPrimitives {
 		final Bound middle;
 		final List<Bound> lines = new ArrayList<>();
 
-		Reflection(memory.desc from, long[] shape, int pad) {
+		Reflection(memory.desc from, long[] shape, int pad, memory.desc whole) {
 			long h = shape[2], w = shape[3];
 			long[] padded = { shape[0], shape[1], h + 2 * pad, w + 2 * pad };
-			whole = blockedDesc(padded);
+			this.whole = whole;
 			middle = copy(from, whole.submemory_desc(shape, new long[] { 0, 0, pad, pad }));
 			for (int i = 1; i <= pad; i++) {
 				line(padded, 2, pad + i, pad - i, pad, w);
@@ -364,6 +379,60 @@ final class OneDnnPrimitives {
 		}
 	}
 
+	/**
+	 * {@code a} and {@code b}, single samples blocked by 16 channels, side by side along the channels: in that
+	 * layout a sample's channel blocks come one after the other, so this is {@code a}'s elements followed by
+	 * {@code b}'s.
+	 */
+	static Laid concatBlocked(INDArray a, Layout aLayout, INDArray b, Layout bLayout) {
+		if (!aLayout.blocked || !bLayout.blocked || aLayout.shape[0] != 1 || bLayout.shape[0] != 1)
+			throw new IllegalArgumentException("Concatenation here needs single samples in the blocked layout");
+		long[] shape = { 1, aLayout.shape[1] + bLayout.shape[1], aLayout.shape[2], aLayout.shape[3] };
+		memory.desc desc = blockedDesc(shape);
+		INDArray y = Nd4j.concat(0, a, b);
+		if (y.length() * 4 != desc.get_size()) {
+			y.close();
+			throw new IllegalStateException("Blocked arrays of " + a.length() + " and " + b.length() + " elements do not make " + Arrays.toString(shape));
+		}
+		return new Laid(y, new Layout(desc, shape, true));
+	}
+
+	/** oneDNN's element-wise functions used here. */
+	enum Function {
+		RELU, LEAKY_RELU, TANH
+	}
+
+	/**
+	 * {@code f} applied to every element of {@code x} (whatever its layout: channels a layout pads with zeros stay
+	 * zero under each function), in place when {@code inPlace}; {@code alpha} is the leaky ReLU's slope.
+	 */
+	synchronized INDArray elementWise(Function f, INDArray x, double alpha, boolean inPlace) {
+		INDArray input = contiguous(x);
+		long length = input.length();
+		memory.desc vector = plain(new long[] { length });
+		Bound b = kept(f + " " + alpha + " " + length, () -> {
+			dnnl.algorithm algorithm = f == Function.TANH ? dnnl.algorithm.eltwise_tanh : dnnl.algorithm.eltwise_relu;
+			float slope = f == Function.LEAKY_RELU ? (float) alpha : 0;
+			eltwise_forward.primitive_desc made = new eltwise_forward.primitive_desc(
+					new eltwise_forward.desc(dnnl.prop_kind.forward_inference, algorithm, vector, slope, 0), cpu);
+			return new Bound(new eltwise_forward(made));
+		});
+		INDArray y = inPlace && input == x ? x : Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
+		try {
+			return oneDnn(() -> {
+				b.set(dnnl.DNNL_ARG_SRC, vector, input.data().addressPointer());
+				b.set(dnnl.DNNL_ARG_DST, vector, y.data().addressPointer());
+				b.execute();
+				return y;
+			});
+		} catch (RuntimeException | Error e) {
+			if (y != x) y.close();
+			throw e;
+		} finally {
+			if (input != x && input != y) input.close();
+		}
+	}
+
 	/** {@code x}, laid out as {@code layout} says, as a new array in ND4J's plain layout. */
 	synchronized INDArray plain(INDArray x, Layout layout) {
 		memory.desc target = plain(layout.shape);
@@ -398,8 +467,8 @@ final class OneDnnPrimitives {
 	 * layout {@code wanted}, and kept; copied again only if a primitive wants another layout.
 	 */
 	private memory kept(String key, INDArray a, memory.desc plain, memory.desc wanted) {
-		memory copy = parameters.get(key);
-		if (copy != null && (plain == wanted || copy.get_desc().equals(wanted))) return copy;
+		Parameter copy = parameters.get(key);
+		if (copy != null && (copy.desc == wanted || copy.desc.equals(wanted))) return copy.memory;
 		INDArray source = contiguous(a);
 		memory made = new memory(wanted, cpu);
 		Bound reorder = new Bound(new reorder(new reorder.primitive_desc(cpu, plain, cpu, wanted)));
@@ -411,8 +480,8 @@ final class OneDnnPrimitives {
 			reorder.close();
 			if (source != a) source.close();
 		}
-		memory previous = parameters.put(key, made);
-		if (previous != null) previous.close();
+		Parameter previous = parameters.put(key, new Parameter(made, wanted));
+		if (previous != null) previous.memory.close();
 		return made;
 	}
 

@@ -154,21 +154,51 @@ class OneDnnPrimitivesTest {
 	}
 
 	@Test
-	void reflectionPaddingInTheBlockedLayoutMirrorsTheBorders() {
-		for (int pad : new int[] { 1, 3 }) {
+	void reflectionPaddingMirrorsTheBordersInThePlainAndTheBlockedLayout() {
+		for (int pad : new int[] { 1, 3 })
+			for (int channels : new int[] { 3, 32 }) {
 			OneDnnPrimitives primitives = new OneDnnPrimitives();
-			int h = 5, w = 7, channels = 32;
+			int h = 5, w = 7;
 			INDArray x = Nd4j.rand(DataType.FLOAT, 1, channels, h, w);
-			OneDnnPrimitives.Laid laid = blocked(primitives, x);
-			assertTrue(laid.layout.blocked, "32 channels are kept blocked");
+			OneDnnPrimitives.Laid laid = channels == 3 ? new OneDnnPrimitives.Laid(x, null) : blocked(primitives, x);
+			if (channels == 32) assertTrue(laid.layout.blocked, "32 channels are kept blocked");
 			OneDnnPrimitives.Laid padded = primitives.reflect(laid.data, laid.layout, pad);
-			INDArray y = primitives.plain(padded.data, padded.layout);
+			assertEquals(laid.layout == null, padded.layout == null, "the layout is kept");
+			INDArray y = padded.layout == null ? padded.data : primitives.plain(padded.data, padded.layout);
 			assertArrayEquals(new long[] { 1, channels, h + 2 * pad, w + 2 * pad }, y.shape());
-			for (int c : new int[] { 0, 17, 31 })
+			for (int c : channels == 3 ? new int[] { 0, 2 } : new int[] { 0, 17, 31 })
 				for (int i = 0; i < h + 2 * pad; i++)
 					for (int j = 0; j < w + 2 * pad; j++)
 						assertEquals(x.getFloat(0, c, reflected(i, pad, h), reflected(j, pad, w)), y.getFloat(0, c, i, j),
 								"pad " + pad + " channel " + c + " at " + i + "," + j);
 		}
+	}
+
+	@Test
+	void elementWiseFunctionsFollowTheirFormulas() {
+		OneDnnPrimitives primitives = new OneDnnPrimitives();
+		INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 4, 5).subi(0.5).muli(6);
+		INDArray copy = x.dup();
+		INDArray relu = primitives.elementWise(OneDnnPrimitives.Function.RELU, x, 0, false);
+		INDArray leaky = primitives.elementWise(OneDnnPrimitives.Function.LEAKY_RELU, x, 0.2, false);
+		INDArray tanh = primitives.elementWise(OneDnnPrimitives.Function.TANH, x, 0, false);
+		assertEquals(0, x.sub(copy).amaxNumber().doubleValue(), "the input is kept unless in place");
+		for (long i = 0; i < x.length(); i++) {
+			double v = copy.getDouble(i);
+			assertEquals(Math.max(0, v), relu.getDouble(i), 1e-6);
+			assertEquals(v > 0 ? v : 0.2 * v, leaky.getDouble(i), 1e-6);
+			assertEquals(Math.tanh(v), tanh.getDouble(i), 1e-5);
+		}
+		assertTrue(primitives.elementWise(OneDnnPrimitives.Function.RELU, x, 0, true) == x, "in place");
+		assertEquals(0, x.sub(relu).amaxNumber().doubleValue());
+	}
+
+	@Test
+	void blockedConcatenationPutsTheChannelsSideBySide() {
+		OneDnnPrimitives primitives = new OneDnnPrimitives();
+		INDArray a = Nd4j.rand(DataType.FLOAT, 1, 32, 3, 5), b = Nd4j.rand(DataType.FLOAT, 1, 16, 3, 5);
+		OneDnnPrimitives.Laid la = blocked(primitives, a), lb = blocked(primitives, b);
+		OneDnnPrimitives.Laid joined = OneDnnPrimitives.concatBlocked(la.data, la.layout, lb.data, lb.layout);
+		assertEquals(0, primitives.plain(joined.data, joined.layout).sub(Nd4j.concat(1, a, b)).amaxNumber().doubleValue());
 	}
 }
