@@ -29,6 +29,10 @@ public final class NativeRuntime {
 		String getenv(String name);
 
 		int mallopt(int parameter, int value);
+
+		com.sun.jna.Pointer mmap(com.sun.jna.Pointer address, long length, int protection, int flags, int fd, long offset);
+
+		int munmap(com.sun.jna.Pointer address, long length);
 	}
 
 	/** glibc's {@code mallopt} parameters. */
@@ -86,6 +90,32 @@ public final class NativeRuntime {
 		} catch (UnsatisfiedLinkError | RuntimeException e) {
 			// not on Linux/macOS libc: the library defaults apply, which is only slower
 		}
+	}
+
+	/** mmap's read and write protection, and a private anonymous mapping (Linux's flag values). */
+	private static final int PROT_READ_WRITE = 3, MAP_PRIVATE_ANONYMOUS = 0x22;
+
+	/**
+	 * The address of {@code bytes} of fresh memory mapped from the system outside the C allocator, or 0 where that
+	 * is not available (not Linux). For large buffers kept for a long time: kept in glibc's per-thread heaps
+	 * (at most 64 MB each) they left no room for the native libraries' large short-lived blocks, which then came
+	 * from new heaps made and unmapped again on every training iteration (tens of thousands of page faults each).
+	 */
+	static long mapMemory(long bytes) {
+		LibC c = libc();
+		if (c == null || !System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) return 0;
+		try {
+			long address = com.sun.jna.Pointer.nativeValue(c.mmap(null, bytes, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0));
+			return address == -1 ? 0 : address;
+		} catch (UnsatisfiedLinkError | RuntimeException e) {
+			return 0;
+		}
+	}
+
+	/** Gives back memory from {@link #mapMemory}. */
+	static void unmapMemory(long address, long bytes) {
+		LibC c = libc();
+		if (c != null && address != 0) c.munmap(new com.sun.jna.Pointer(address), bytes);
 	}
 
 	/** The native environment's value of {@code name} (which Java's {@code System.getenv} does not see change). */

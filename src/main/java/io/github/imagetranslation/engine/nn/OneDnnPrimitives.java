@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.dnnl.batch_normalization_forward;
+import org.bytedeco.dnnl.convolution_backward_data;
+import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.deconvolution_forward;
 import org.bytedeco.dnnl.eltwise_forward;
@@ -243,6 +245,184 @@ final class OneDnnPrimitives {
 			if (toSource != null) toSource.close();
 		}
 	}
+
+	/**
+	 * Convolution for training, between ND4J's plain arrays: {@code x} {@code [n, in, h, w]}, weights
+	 * {@code [k, k, in, out]}, optional bias {@code [out]}, stride and zero padding on every side; the result is
+	 * written into {@code y}. The weights change between calls, so they are re-ordered on each (once per call, where
+	 * ND4J's operation re-orders and also re-makes the primitive).
+	 */
+	synchronized void trainingForward(INDArray x, INDArray w, INDArray b, INDArray y, int k, int stride, int pad) {
+		TrainingConvolution c = training(x, w, b != null, k, stride, pad);
+		oneDnn(() -> {
+			c.forward(x, w, b, y);
+			return null;
+		});
+	}
+
+	/**
+	 * The gradients of {@link #trainingForward}'s convolution for the gradient {@code gradY} of its result, written
+	 * into {@code gradX}, {@code gradW} ({@code [k, k, in, out]}) and, where there is a bias, {@code gradB}.
+	 */
+	synchronized void trainingBackward(INDArray x, INDArray w, INDArray gradY, INDArray gradX, INDArray gradW, INDArray gradB, int k,
+			int stride, int pad) {
+		TrainingConvolution c = training(x, w, gradB != null, k, stride, pad);
+		oneDnn(() -> {
+			c.backward(x, w, gradY, gradX, gradW, gradB);
+			return null;
+		});
+	}
+
+	private TrainingConvolution training(INDArray x, INDArray w, boolean bias, int k, int stride, int pad) {
+		if (x.dataType() != DataType.FLOAT || x.rank() != 4 || w.rank() != 4)
+			throw new IllegalArgumentException("Expected float arrays [n, c, h, w] and [k, k, in, out], got " + x.shapeInfoToString());
+		long[] shape = x.shape();
+		return kept("train" + Arrays.toString(shape) + Arrays.toString(w.shape()) + " " + stride + " " + pad + " " + bias,
+				() -> new TrainingConvolution(shape, w.size(2), w.size(3), k, stride, pad, bias));
+	}
+
+	/** Forward, backward-data and backward-weights primitives of one training convolution, with their re-orders. */
+	private final class TrainingConvolution extends Kept {
+		final convolution_forward.primitive_desc forwardDesc;
+		final memory.desc plainSrc, plainDst, plainWeights, vector;
+		final long[] srcDims, dstDims, weightDims, strides, padding;
+		private Bound forward, backwardData, backwardWeights;
+		/** The primitives' layouts, read once when each is made. */
+		private memory.desc src, weights, dst, dataDiffDst, dataWeights, diffSrc, weightsSrc, weightsDiffDst, diffWeights;
+		/** Re-orders between ND4J's layouts and the primitives', by the role of the array they move. */
+		private final Map<String, Bound> reorders = new HashMap<>();
+
+		TrainingConvolution(long[] shape, long in, long out, int k, int stride, int pad, boolean bias) {
+			srcDims = shape;
+			dstDims = new long[] { shape[0], out, (shape[2] + 2L * pad - k) / stride + 1, (shape[3] + 2L * pad - k) / stride + 1 };
+			weightDims = new long[] { out, in, k, k };
+			plainSrc = plain(srcDims);
+			plainDst = plain(dstDims);
+			// [kH, kW, in, out] seen as oneDNN's (out, in, kH, kW)
+			plainWeights = new memory.desc(weightDims, memory.data_type.f32, new long[] { 1, out, k * in * out, in * out });
+			vector = bias ? plain(new long[] { out }) : null;
+			strides = new long[] { stride, stride };
+			padding = new long[] { pad, pad };
+			convolution_forward.desc d = bias
+					? new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, any(srcDims),
+							any(weightDims), vector, any(dstDims), strides, padding, padding)
+					: new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, any(srcDims),
+							any(weightDims), any(dstDims), strides, padding, padding);
+			forwardDesc = new convolution_forward.primitive_desc(d, cpu);
+		}
+
+		void forward(INDArray x, INDArray w, INDArray b, INDArray y) {
+			if (forward == null) {
+				forward = new Bound(new convolution_forward(forwardDesc));
+				src = forwardDesc.src_desc();
+				weights = forwardDesc.weights_desc();
+				dst = forwardDesc.dst_desc();
+			}
+			forward.set(dnnl.DNNL_ARG_SRC, src, in("src", x, plainSrc, src));
+			forward.set(dnnl.DNNL_ARG_WEIGHTS, weights, in("weights", w, plainWeights, weights));
+			if (b != null) forward.set(dnnl.DNNL_ARG_BIAS, vector, in("bias", b, vector, vector));
+			forward.set(dnnl.DNNL_ARG_DST, dst, outBuffer("dst", y, plainDst, dst));
+			forward.execute();
+			out("dst", y, plainDst, dst);
+		}
+
+		void backward(INDArray x, INDArray w, INDArray gradY, INDArray gradX, INDArray gradW, INDArray gradB) {
+			if (backwardData == null) {
+				memory.desc anySrc = any(srcDims), anyWeights = any(weightDims), anyDst = any(dstDims);
+				convolution_backward_data.primitive_desc data = new convolution_backward_data.primitive_desc(
+						new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, anyDst, strides, padding, padding),
+						cpu, forwardDesc);
+				convolution_backward_weights.primitive_desc weightsGradient = new convolution_backward_weights.primitive_desc(vector != null
+						? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, vector, anyDst, strides, padding,
+								padding)
+						: new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, anyDst, strides, padding, padding),
+						cpu, forwardDesc);
+				dataDiffDst = data.diff_dst_desc();
+				dataWeights = data.weights_desc();
+				diffSrc = data.diff_src_desc();
+				weightsSrc = weightsGradient.src_desc();
+				weightsDiffDst = weightsGradient.diff_dst_desc();
+				diffWeights = weightsGradient.diff_weights_desc();
+				backwardData = new Bound(new convolution_backward_data(data));
+				backwardWeights = new Bound(new convolution_backward_weights(weightsGradient));
+			}
+			backwardData.set(dnnl.DNNL_ARG_DIFF_DST, dataDiffDst, in("diff_dst", gradY, plainDst, dataDiffDst));
+			backwardData.set(dnnl.DNNL_ARG_WEIGHTS, dataWeights, in("weights_data", w, plainWeights, dataWeights));
+			backwardData.set(dnnl.DNNL_ARG_DIFF_SRC, diffSrc, outBuffer("diff_src", gradX, plainSrc, diffSrc));
+			backwardData.execute();
+			out("diff_src", gradX, plainSrc, diffSrc);
+
+			backwardWeights.set(dnnl.DNNL_ARG_SRC, weightsSrc, in("src_weights", x, plainSrc, weightsSrc));
+			backwardWeights.set(dnnl.DNNL_ARG_DIFF_DST, weightsDiffDst, in("diff_dst_weights", gradY, plainDst, weightsDiffDst));
+			backwardWeights.set(dnnl.DNNL_ARG_DIFF_WEIGHTS, diffWeights, outBuffer("diff_weights", gradW, plainWeights, diffWeights));
+			if (gradB != null) backwardWeights.set(dnnl.DNNL_ARG_DIFF_BIAS, vector, outBuffer("diff_bias", gradB, vector, vector));
+			backwardWeights.execute();
+			out("diff_weights", gradW, plainWeights, diffWeights);
+			if (gradB != null) out("diff_bias", gradB, vector, vector);
+		}
+
+		/** {@code a} (laid out as {@code user} says) where a primitive wants it in layout {@code wanted}: itself, or a re-ordered copy. */
+		private Pointer in(String role, INDArray a, memory.desc user, memory.desc wanted) {
+			requirePlain(a);
+			Pointer data = a.data().addressPointer();
+			if (same(a, user, wanted)) return data;
+			Pointer into = scratch(role).of(wanted.get_size());
+			Bound r = reorder(role + " in", user, wanted);
+			r.set(dnnl.DNNL_ARG_FROM, user, data);
+			r.set(dnnl.DNNL_ARG_TO, wanted, into);
+			r.execute();
+			return into;
+		}
+
+		/** Where a primitive writes a result that belongs in {@code a}: {@code a} itself, or scratch memory {@link #out} re-orders from. */
+		private Pointer outBuffer(String role, INDArray a, memory.desc user, memory.desc made) {
+			requirePlain(a);
+			return same(a, user, made) ? a.data().addressPointer() : scratch(role).of(made.get_size());
+		}
+
+		/** Brings a result written by {@link #outBuffer} into {@code a}. */
+		private void out(String role, INDArray a, memory.desc user, memory.desc made) {
+			if (same(a, user, made)) return;
+			Bound r = reorder(role + " out", made, user);
+			r.set(dnnl.DNNL_ARG_FROM, made, scratch(role).of(made.get_size()));
+			r.set(dnnl.DNNL_ARG_TO, user, a.data().addressPointer());
+			r.execute();
+		}
+
+		/**
+		 * Whether layouts {@code user} and {@code wanted} are the same for {@code a}. oneDNN calls layouts equal
+		 * that differ only in the order of dimensions of size 1 (nchw and nhwc for one channel), which its kernels
+		 * then read differently; arrays with such dimensions are always re-ordered (they are small).
+		 */
+		private boolean same(INDArray a, memory.desc user, memory.desc wanted) {
+			for (int i = a.rank() == 4 ? 1 : 0; i < a.rank(); i++)
+				if (a.size(i) == 1) return false;
+			return user.equals(wanted);
+		}
+
+		private Bound reorder(String role, memory.desc from, memory.desc to) {
+			return reorders.computeIfAbsent(role, r -> new Bound(new reorder(new reorder.primitive_desc(cpu, from, cpu, to))));
+		}
+
+		@Override
+		void close() {
+			for (Bound b : new Bound[] { forward, backwardData, backwardWeights })
+				if (b != null) b.close();
+			reorders.values().forEach(Bound::close);
+		}
+	}
+
+	/** Training arrays must be plain: C order from their buffer's start (SameDiff's arrays are). */
+	private static void requirePlain(INDArray a) {
+		if (a.dataType() != DataType.FLOAT || !isPlain(a)) throw new IllegalArgumentException("Expected a plain float array, got " + a.shapeInfoToString());
+	}
+
+	/** Scratch memory for arrays of one role, kept and grown as needed. */
+	private Scratch scratch(String role) {
+		return scratches.computeIfAbsent(role, r -> new Scratch());
+	}
+
+	private final Map<String, Scratch> scratches = new HashMap<>();
 
 	/**
 	 * Standardises {@code x} per channel by {@code statistics} ({@code {mean, variance}}) or, where null, by its
@@ -605,27 +785,63 @@ final class OneDnnPrimitives {
 	}
 
 	/**
-	 * Memory for inputs re-ordered into a primitive's layout, kept and grown to the largest a layer needs. Memory
-	 * freshly allocated for every call (oneDNN's own, or ND4J's when no freed block of that size was free) came from
-	 * new pages: 4096 page faults, about 30 ms here, per 16 MB, as long as the convolution itself.
+	 * Memory for arrays re-ordered into or out of a primitive's layout, kept and grown to the largest a layer
+	 * needs. Memory freshly allocated for every call came from new pages: 4096 page faults, about 30 ms here, per
+	 * 16 MB, as long as the convolution itself. It is mapped outside the C allocator where possible
+	 * ({@link NativeRuntime#mapMemory}), else taken from ND4J.
 	 */
 	private static final class Scratch {
+		private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+
+		/** The mapping, shared with the cleaner that unmaps it once this scratch is unreachable. */
+		private final long[] mapping = new long[2];
 		private INDArray buffer;
+		private Pointer pointer;
+
+		Scratch() {
+			long[] m = mapping;
+			CLEANER.register(this, () -> NativeRuntime.unmapMemory(m[0], m[1]));
+		}
 
 		Pointer of(long bytes) {
-			long floats = (bytes + 3) / 4;
-			if (buffer == null || buffer.length() < floats) {
-				if (buffer != null) buffer.close();
-				buffer = null;
-				buffer = Nd4j.createUninitialized(DataType.FLOAT, new long[] { floats }, 'c');
+			if (pointer != null && mapping[1] >= bytes) return pointer;
+			release();
+			long capacity = Math.max(bytes, 1 << 20);
+			long mapped = NativeRuntime.mapMemory(capacity);
+			if (mapped != 0) {
+				mapping[0] = mapped;
+				mapping[1] = capacity;
+				pointer = new Pointer() {
+					{
+						address = mapped;
+					}
+				};
+			} else {
+				buffer = Nd4j.createUninitialized(DataType.FLOAT, new long[] { (capacity + 3) / 4 }, 'c');
+				mapping[1] = capacity;
+				pointer = buffer.data().addressPointer();
 			}
-			return buffer.data().addressPointer();
+			return pointer;
 		}
+
+		private void release() {
+			NativeRuntime.unmapMemory(mapping[0], mapping[1]);
+			mapping[0] = 0;
+			mapping[1] = 0;
+			if (buffer != null) buffer.close();
+			buffer = null;
+			pointer = null;
+		}
+	}
+
+	/** Whether {@code a}'s elements lie in plain C order from its buffer's start. */
+	static boolean isPlain(INDArray a) {
+		return a.offset() == 0 && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) && a.length() == a.data().length();
 	}
 
 	/** {@code a} if its elements lie in plain C order from its buffer's start, else such a copy. */
 	private static INDArray contiguous(INDArray a) {
-		return a.offset() == 0 && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) && a.length() == a.data().length() ? a : a.dup('c');
+		return isPlain(a) ? a : a.dup('c');
 	}
 
 	private interface OneDnnCall<T> {

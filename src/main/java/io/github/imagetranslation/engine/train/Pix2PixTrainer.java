@@ -95,7 +95,10 @@ public final class Pix2PixTrainer extends GanTrainer {
 		gL1.rename("G_L1");
 		dReal.add(dFake).mul(0.5).add(gGan).add(gL1.mul(options.lambdaL1)).rename("loss");
 		dropoutSites = layers.dropoutSites();
-		graph = new TrainingGraph(sd, "loss", params.arrays().keySet());
+		// ND4J's convolutions: with OneDnnSession each convolution ran faster, yet an iteration of the U-Net at 128 px
+		// took 0.92-1.30 s against 0.75-0.94 s in alternated runs, with 30-40 thousand page faults per iteration
+		// against 3-24 thousand (bench/run pix2pix-u128-128); the cause is not found yet
+		graph = new TrainingGraph(sd, "loss", params.arrays().keySet(), false);
 		optimizerG = new AdamOptimizer(params.withPrefix(G), options.beta1, options.beta2, 1e-8);
 		optimizerD = new AdamOptimizer(params.withPrefix(D), options.beta1, options.beta2, 1e-8);
 	}

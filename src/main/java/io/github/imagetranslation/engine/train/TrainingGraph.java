@@ -18,6 +18,7 @@ import org.nd4j.autodiff.samediff.config.SDValue;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.github.imagetranslation.engine.nn.ConsoleSilencer;
+import io.github.imagetranslation.engine.nn.OneDnnSession;
 import io.github.imagetranslation.engine.nn.ExecutionSessions;
 
 /**
@@ -39,11 +40,16 @@ final class TrainingGraph {
 
 	private final SameDiff sd;
 	private final SameDiff gradFn;
+	private final boolean oneDnnConvolutions;
 	/** Parameter name to the name of its gradient in the gradient function, for parameters the loss reaches. */
 	private final Map<String, String> gradientNames = new LinkedHashMap<>();
 
-	TrainingGraph(SameDiff sd, String loss, Collection<String> parameters) {
+	/**
+	 * @param oneDnnConvolutions whether convolutions and their gradients run through {@link OneDnnSession}
+	 */
+	TrainingGraph(SameDiff sd, String loss, Collection<String> parameters, boolean oneDnnConvolutions) {
 		this.sd = sd;
+		this.oneDnnConvolutions = oneDnnConvolutions;
 		sd.setLossVariables(loss);
 		ConsoleSilencer.silently(() -> {
 			sd.createGradFunction();
@@ -66,6 +72,7 @@ final class TrainingGraph {
 		// what calculateGradientsAndOutputs does, with the session's array reuse on (it switches it off)
 		gradFn.setEnableCache(true);
 		gradFn.setListeners(sd.getListeners());
+		if (oneDnnConvolutions) OneDnnSession.install(gradFn);
 		ExecutionResult r = gradFn.output(feeds, Collections.emptyMap(), null, names.toArray(new String[0]));
 		Map<String, INDArray> all = new HashMap<>();
 		if (r.hasValues()) {

@@ -1,0 +1,78 @@
+package io.github.imagetranslation.engine.nn;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.config.ExecutionResult;
+import org.nd4j.autodiff.samediff.config.SDValue;
+import org.nd4j.autodiff.samediff.internal.FrameIter;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.OpContext;
+
+/**
+ * A SameDiff execution session that runs the graph's convolutions and their gradients through
+ * {@link OneDnnPrimitives} (primitives made once per layer and shape, oneDNN's newer kernels): ND4J's conv2d_bp
+ * re-makes its primitives and re-orders on every call and took about twice as long (21 against 10 ms for 256
+ * channels of 34x34 px, 73 against 44 ms for a 7x7 kernel over 64 channels of 134x134 px). Every other op, and
+ * any convolution outside what is handled here (dilation, "same" padding, other layouts), runs as SameDiff would.
+ */
+public final class OneDnnSession extends InferenceSession {
+
+	private final OneDnnPrimitives primitives;
+
+	private OneDnnSession(SameDiff sd, OneDnnPrimitives primitives) {
+		super(sd);
+		this.primitives = primitives;
+	}
+
+	/**
+	 * Makes {@code sd} run on this thread through such a session from its next execution on (where oneDNN's
+	 * library is there; else it keeps SameDiff's own session). Call again after its sessions were dropped.
+	 */
+	public static void install(SameDiff sd) {
+		if (!OneDnnPrimitives.available()) return;
+		long thread = Thread.currentThread().getId();
+		if (!(sd.getSessions().get(thread) instanceof OneDnnSession)) sd.getSessions().put(thread, new OneDnnSession(sd, new OneDnnPrimitives()));
+	}
+
+	@Override
+	public ExecutionResult doExec(DifferentialFunction op, OpContext context, FrameIter outputFrameIter, Set<VarId> opInputs,
+			Set<VarId> allIterInputs, Set<String> constAndPhInputs, Map<String, SDValue> otherPlaceHolders) {
+		String name = op.opName();
+		if (("conv2d".equals(name) || "conv2d_bp".equals(name)) && handles(context)) {
+			List<INDArray> in = context.getInputArrays();
+			List<INDArray> out = context.getOutputArrays();
+			List<Long> a = context.getIArguments();
+			int k = a.get(0).intValue(), stride = a.get(2).intValue(), pad = a.get(4).intValue();
+			boolean bias = "conv2d".equals(name) ? in.size() == 3 : in.size() == 4;
+			if ("conv2d".equals(name)) {
+				primitives.trainingForward(in.get(0), in.get(1), bias ? in.get(2) : null, out.get(0), k, stride, pad);
+			} else {
+				INDArray gradY = in.get(bias ? 3 : 2);
+				primitives.trainingBackward(in.get(0), in.get(1), gradY, out.get(0), out.get(1), bias ? out.get(2) : null, k, stride, pad);
+			}
+			return ExecutionResult.createFrom(op, context);
+		}
+		return super.doExec(op, context, outputFrameIter, opInputs, allIterInputs, constAndPhInputs, otherPlaceHolders);
+	}
+
+	/**
+	 * Whether the convolution in {@code context} is one handled here: square kernel, equal strides and paddings,
+	 * dilation 1, explicit padding, NCHW activations, weights [kH, kW, in, out], plain float arrays.
+	 */
+	private static boolean handles(OpContext context) {
+		List<Long> a = context.getIArguments();
+		if (a.size() < 10 || !a.get(0).equals(a.get(1)) || !a.get(2).equals(a.get(3)) || !a.get(4).equals(a.get(5)) || a.get(6) != 1
+				|| a.get(7) != 1 || a.get(8) != 0 || a.get(9) != 0 || (a.size() > 10 && a.get(10) != 0))
+			return false;
+		for (List<INDArray> arrays : List.of(context.getInputArrays(), context.getOutputArrays()))
+			for (INDArray x : arrays)
+				if (x == null || x.dataType() != DataType.FLOAT || !OneDnnPrimitives.isPlain(x)) return false;
+		return context.getInputArrays().get(0).rank() == 4;
+	}
+}
