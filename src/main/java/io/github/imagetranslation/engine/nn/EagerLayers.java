@@ -24,6 +24,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * used, and the real build closes an activation's arrays at its last use, or computes the layer in place in them.
  * A network's peak is therefore a few activations of one part plus whatever the parts keep between layers, where
  * a graph session keeps far more and frees some arrays only when they are garbage collected.
+ * <p>
+ * Where oneDNN's own library is there ({@link OneDnnPrimitives}), convolutions, normalisation, padding and the
+ * element-wise layers run through it and parts stay in its blocked layout from layer to layer; a part is brought
+ * back to ND4J's plain layout only where a layer needs it (statistics shared by tiles, several samples per part,
+ * the network's output). Elsewhere every layer is an ND4J operation.
  */
 final class EagerLayers implements Layers<EagerLayers.Activation> {
 
