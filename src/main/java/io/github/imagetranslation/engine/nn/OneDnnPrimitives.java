@@ -54,7 +54,8 @@ final class OneDnnPrimitives {
 
 	private static Boolean available;
 	private static engine cpu;
-	private static stream stream;
+	/** One stream per thread: oneDNN's streams are not to be shared by threads running primitives at once. */
+	private static final ThreadLocal<stream> STREAMS = ThreadLocal.withInitial(() -> new stream(cpu));
 
 	/**
 	 * How a part's elements lie in its array: a oneDNN layout for an activation of logical shape [n, c, h, w],
@@ -121,7 +122,7 @@ final class OneDnnPrimitives {
 					// NativeRuntime caps ND4J's oneDNN at the AVX-512 "common" kernels; this copy may use all of them
 					dnnl.dnnl_set_max_cpu_isa(dnnl.dnnl_cpu_isa_all);
 					cpu = new engine(engine.kind.cpu, 0);
-					stream = new stream(cpu);
+					STREAMS.get();
 					available = true;
 				} catch (Throwable e) {
 					available = false;
@@ -711,8 +712,9 @@ final class OneDnnPrimitives {
 		}
 
 		void execute() {
-			primitive.execute(stream, arguments);
-			stream._wait();
+			stream s = STREAMS.get();
+			primitive.execute(s, arguments);
+			s._wait();
 		}
 
 		@Override

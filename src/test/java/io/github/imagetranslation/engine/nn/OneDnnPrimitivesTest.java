@@ -201,4 +201,28 @@ class OneDnnPrimitivesTest {
 		OneDnnPrimitives.Laid joined = OneDnnPrimitives.concatBlocked(la.data, la.layout, lb.data, lb.layout);
 		assertEquals(0, primitives.plain(joined.data, joined.layout).sub(Nd4j.concat(1, a, b)).amaxNumber().doubleValue());
 	}
+
+	@Test
+	void twoThreadsRunTheirOwnPrimitivesAtOnce() throws Exception {
+		INDArray x = Nd4j.rand(DataType.FLOAT, 1, 16, 20, 20), w = Nd4j.rand(DataType.FLOAT, 3, 3, 16, 32).subi(0.5);
+		INDArray expected = nd4j("conv2d", x, w, null, 3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0);
+		double[] worst = new double[2];
+		Thread[] threads = new Thread[2];
+		for (int t = 0; t < 2; t++) {
+			int index = t;
+			threads[t] = new Thread(() -> {
+				OneDnnPrimitives primitives = new OneDnnPrimitives();
+				for (int i = 0; i < 30; i++) {
+					OneDnnPrimitives.Laid y = primitives.conv2d("c", x, null, w, null, 3, 1, 1);
+					INDArray plain = primitives.plain(y.data, y.layout);
+					worst[index] = Math.max(worst[index], plain.sub(expected).amaxNumber().doubleValue());
+				}
+			});
+			threads[t].start();
+		}
+		for (Thread thread : threads)
+			thread.join();
+		assertEquals(0, worst[0], 1e-4, "first thread");
+		assertEquals(0, worst[1], 1e-4, "second thread");
+	}
 }
