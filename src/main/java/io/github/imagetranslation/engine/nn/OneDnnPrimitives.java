@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
@@ -25,7 +26,6 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -411,6 +411,109 @@ final class OneDnnPrimitives {
 				if (b != null) b.close();
 			reorders.values().forEach(Bound::close);
 		}
+	}
+
+	/**
+	 * Normalisation for training, between ND4J's plain arrays: one sample {@code x} ({@code [1, C, h, w]})
+	 * standardised per channel by the given {@code mean} and {@code variance} ({@code C} values each, the sample's
+	 * own), then scaled and shifted by {@code gamma} and {@code beta} where given; written into {@code y}.
+	 */
+	synchronized void trainingNormalize(INDArray x, INDArray mean, INDArray variance, INDArray gamma, INDArray beta, INDArray y,
+			double epsilon) {
+		TrainingNorm n = trainingNorm(x, gamma != null, epsilon);
+		oneDnn(() -> {
+			n.forward(x, mean, variance, gamma, beta, y);
+			return null;
+		});
+	}
+
+	/**
+	 * The gradients of {@link #trainingNormalize} for the gradient {@code gradY} of its result, the statistics taken
+	 * as functions of {@code x}: written into {@code gradX} and, where there is a scale, {@code gradGamma} and
+	 * {@code gradBeta}.
+	 */
+	synchronized void trainingNormalizeBackward(INDArray x, INDArray mean, INDArray variance, INDArray gamma, INDArray beta,
+			INDArray gradY, INDArray gradX, INDArray gradGamma, INDArray gradBeta, double epsilon) {
+		TrainingNorm n = trainingNorm(x, gamma != null, epsilon);
+		oneDnn(() -> {
+			n.backward(x, mean, variance, gamma, beta, gradY, gradX, gradGamma, gradBeta);
+			return null;
+		});
+	}
+
+	private TrainingNorm trainingNorm(INDArray x, boolean scaled, double epsilon) {
+		if (x.dataType() != DataType.FLOAT || x.rank() != 4 || x.size(0) != 1)
+			throw new IllegalArgumentException("Expected one float sample [1, c, h, w], got " + x.shapeInfoToString());
+		long[] shape = x.shape();
+		return kept("train norm" + Arrays.toString(shape) + scaled + epsilon, () -> new TrainingNorm(shape, scaled, (float) epsilon));
+	}
+
+	/**
+	 * Forward (with the given statistics) and backward primitives of one training normalisation, in the plain
+	 * layout, the arrays given to oneDNN as they are.
+	 */
+	private final class TrainingNorm extends Kept {
+		final memory.desc data, vector;
+		final Bound forward, backward;
+		final boolean scaled;
+
+		TrainingNorm(long[] shape, boolean scaled, float epsilon) {
+			this.scaled = scaled;
+			data = plain(shape);
+			vector = vector(shape[1]);
+			int scale = scaled ? dnnl.normalization_flags.use_scale.value | dnnl.normalization_flags.use_shift.value : 0;
+			batch_normalization_forward.primitive_desc inference = new batch_normalization_forward.primitive_desc(
+					new batch_normalization_forward.desc(dnnl.prop_kind.forward_inference.value, data, epsilon,
+							dnnl.normalization_flags.use_global_stats.value | scale), cpu);
+			batch_normalization_forward.primitive_desc training = new batch_normalization_forward.primitive_desc(
+					new batch_normalization_forward.desc(dnnl.prop_kind.forward_training.value, data, epsilon, scale), cpu);
+			batch_normalization_backward.primitive_desc gradient = new batch_normalization_backward.primitive_desc(
+					new batch_normalization_backward.desc((scaled ? dnnl.prop_kind.backward : dnnl.prop_kind.backward_data).value, data, data,
+							epsilon, scale), cpu, training);
+			forward = new Bound(new batch_normalization_forward(inference));
+			backward = new Bound(new batch_normalization_backward(gradient));
+		}
+
+		void forward(INDArray x, INDArray mean, INDArray variance, INDArray gamma, INDArray beta, INDArray y) {
+			forward.set(dnnl.DNNL_ARG_SRC, data, plainData(x));
+			forward.set(dnnl.DNNL_ARG_MEAN, vector, plainData(mean));
+			forward.set(dnnl.DNNL_ARG_VARIANCE, vector, plainData(variance));
+			if (scaled) {
+				forward.set(dnnl.DNNL_ARG_SCALE, vector, plainData(gamma));
+				forward.set(dnnl.DNNL_ARG_SHIFT, vector, plainData(beta));
+			}
+			forward.set(dnnl.DNNL_ARG_DST, data, plainData(y));
+			forward.execute();
+		}
+
+		void backward(INDArray x, INDArray mean, INDArray variance, INDArray gamma, INDArray beta, INDArray gradY, INDArray gradX,
+				INDArray gradGamma, INDArray gradBeta) {
+			backward.set(dnnl.DNNL_ARG_SRC, data, plainData(x));
+			backward.set(dnnl.DNNL_ARG_MEAN, vector, plainData(mean));
+			backward.set(dnnl.DNNL_ARG_VARIANCE, vector, plainData(variance));
+			backward.set(dnnl.DNNL_ARG_DIFF_DST, data, plainData(gradY));
+			backward.set(dnnl.DNNL_ARG_DIFF_SRC, data, plainData(gradX));
+			if (scaled) {
+				backward.set(dnnl.DNNL_ARG_SCALE, vector, plainData(gamma));
+				// oneDNN 2.5 wants the shift as an argument of the gradient too (it does not change it)
+				backward.set(dnnl.DNNL_ARG_SHIFT, vector, plainData(beta));
+				backward.set(dnnl.DNNL_ARG_DIFF_SCALE, vector, plainData(gradGamma));
+				backward.set(dnnl.DNNL_ARG_DIFF_SHIFT, vector, plainData(gradBeta));
+			}
+			backward.execute();
+		}
+
+		@Override
+		void close() {
+			forward.close();
+			backward.close();
+		}
+	}
+
+	/** The data of plain float array {@code a}. */
+	private static Pointer plainData(INDArray a) {
+		requirePlain(a);
+		return a.data().addressPointer();
 	}
 
 	/** Training arrays must be plain: C order from their buffer's start (SameDiff's arrays are). */
@@ -845,9 +948,20 @@ final class OneDnnPrimitives {
 		}
 	}
 
-	/** Whether {@code a}'s elements lie in plain C order from its buffer's start. */
+	/**
+	 * Whether {@code a}'s elements lie in plain C order from its buffer's start (the buffer may be longer: SameDiff's
+	 * array cache hands out arrays over larger buffers).
+	 */
 	static boolean isPlain(INDArray a) {
-		return a.offset() == 0 && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) && a.length() == a.data().length();
+		if (a.offset() != 0 || a.data().length() < a.length()) return false;
+		// C order: each axis longer than 1 steps over the elements of the axes after it (ND4J's own test of default
+		// strides also rejects arrays with axes of length 1)
+		long step = 1;
+		for (int i = a.rank() - 1; i >= 0; i--) {
+			if (a.size(i) > 1 && a.stride(i) != step) return false;
+			step *= a.size(i);
+		}
+		return true;
 	}
 
 	/** {@code a} if its elements lie in plain C order from its buffer's start, else such a copy. */

@@ -14,6 +14,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 
+import io.github.imagetranslation.engine.nn.ops.Normalize;
+import io.github.imagetranslation.engine.nn.ops.NormalizeBp;
+
 /**
  * A SameDiff execution session that runs the graph's convolutions and their gradients through
  * {@link OneDnnPrimitives} (primitives made once per layer and shape, oneDNN's newer kernels): ND4J's conv2d_bp
@@ -24,6 +27,8 @@ import org.nd4j.linalg.api.ops.OpContext;
 public final class OneDnnSession extends InferenceSession {
 
 	private final OneDnnPrimitives primitives;
+	/** How many ops of each name ran through oneDNN here (for tests). */
+	private final java.util.Map<String, Integer> handled = new java.util.HashMap<>();
 
 	private OneDnnSession(SameDiff sd, OneDnnPrimitives primitives) {
 		super(sd);
@@ -56,9 +61,49 @@ public final class OneDnnSession extends InferenceSession {
 				INDArray gradY = in.get(bias ? 3 : 2);
 				primitives.trainingBackward(in.get(0), in.get(1), gradY, out.get(0), out.get(1), bias ? out.get(2) : null, k, stride, pad);
 			}
+			handled.merge(name, 1, Integer::sum);
+			return ExecutionResult.createFrom(op, context);
+		}
+		if ((Normalize.NAME.equals(name) || NormalizeBp.NAME.equals(name)) && handlesNorm(context)) {
+			List<INDArray> in = context.getInputArrays();
+			List<INDArray> out = context.getOutputArrays();
+			boolean affine = context.getIArguments().get(0) != 0;
+			double epsilon = context.getTArguments().get(0);
+			INDArray gamma = affine ? in.get(3) : null, beta = affine ? in.get(4) : null;
+			if (Normalize.NAME.equals(name)) {
+				primitives.trainingNormalize(in.get(0), in.get(1), in.get(2), gamma, beta, out.get(0), epsilon);
+			} else {
+				primitives.trainingNormalizeBackward(in.get(0), in.get(1), in.get(2), gamma, beta, in.get(in.size() - 1), out.get(0),
+						affine ? out.get(3) : null, affine ? out.get(4) : null, epsilon);
+				// the statistics' gradients are not used (NormStatistics has none); they are left zero
+				out.get(1).assign(0);
+				out.get(2).assign(0);
+			}
+			handled.merge(name, 1, Integer::sum);
 			return ExecutionResult.createFrom(op, context);
 		}
 		return super.doExec(op, context, outputFrameIter, opInputs, allIterInputs, constAndPhInputs, otherPlaceHolders);
+	}
+
+	/** How many ops called {@code name} ran through oneDNN in this session. */
+	int handled(String name) {
+		return handled.getOrDefault(name, 0);
+	}
+
+	/**
+	 * Whether the normalisation in {@code context} is one handled here: one sample {@code [1, C, h, w]} with
+	 * statistics per channel (instance normalisation, or batch normalisation of a single sample), plain float arrays.
+	 */
+	private static boolean handlesNorm(OpContext context) {
+		List<Long> a = context.getIArguments();
+		List<Long> axes = a.subList(2, a.size());
+		boolean perChannel = axes.equals(List.of(0L, 1L)) || axes.equals(List.of(1L));
+		INDArray x = context.getInputArrays().get(0);
+		if (!perChannel || x.rank() != 4 || x.size(0) != 1 || context.getTArguments().isEmpty()) return false;
+		for (List<INDArray> arrays : List.of(context.getInputArrays(), context.getOutputArrays()))
+			for (INDArray y : arrays)
+				if (y == null || y.dataType() != DataType.FLOAT || !OneDnnPrimitives.isPlain(y)) return false;
+		return true;
 	}
 
 	/**

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,6 +19,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.github.imagetranslation.engine.nn.ops.Normalize;
+import io.github.imagetranslation.engine.nn.ops.NormalizeBp;
+
 /** Convolutions and their gradients through {@link OneDnnSession} against SameDiff's own execution. */
 class OneDnnSessionTest {
 
@@ -28,6 +33,19 @@ class OneDnnSessionTest {
 
 	/** Output and gradients of a two-convolution graph (with and without bias) for a weighted-sum loss. */
 	private static Map<String, INDArray> run(boolean oneDnn, int in, int k, int stride, int pad, long seed) {
+		return run(oneDnn, in, k, stride, pad, seed, null);
+	}
+
+	/**
+	 * The same, with a normalisation after the first convolution: per channel ({0, 1}: instance; {1}: batch of one
+	 * sample), scaled and shifted when {@code affine}.
+	 */
+	private static Map<String, INDArray> run(boolean oneDnn, int in, int k, int stride, int pad, long seed, int[] normAxes,
+			boolean affine) {
+		return run(oneDnn, in, k, stride, pad, seed, new Object[] { normAxes, affine });
+	}
+
+	private static Map<String, INDArray> run(boolean oneDnn, int in, int k, int stride, int pad, long seed, Object[] norm) {
 		Nd4j.getRandom().setSeed(seed);
 		SameDiff sd = SameDiff.create();
 		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, in, 13, 11).subi(0.5));
@@ -37,6 +55,19 @@ class OneDnnSessionTest {
 		Conv2DConfig first = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad).dataFormat("NCHW").build();
 		Conv2DConfig second = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dataFormat("NCHW").build();
 		SDVariable y1 = sd.cnn().conv2d("y1", x, w1, b1, first);
+		List<String> extra = new ArrayList<>();
+		if (norm != null) {
+			int[] axes = (int[]) norm[0];
+			boolean affine = (Boolean) norm[1];
+			long[] statisticsShape = axes.length == 2 ? new long[] { 1, 16, 1, 1 } : new long[] { 16 };
+			SDVariable gamma = affine ? sd.var("gamma", Nd4j.rand(DataType.FLOAT, statisticsShape).addi(0.5)) : null;
+			SDVariable beta = affine ? sd.var("beta", Nd4j.rand(DataType.FLOAT, statisticsShape).subi(0.5)) : null;
+			y1 = Normalize.normalize(sd, y1, 4, axes, gamma, beta, SameDiffLayers.NORM_EPSILON);
+			if (affine) {
+				extra.add("gamma");
+				extra.add("beta");
+			}
+		}
 		SDVariable y2 = sd.cnn().conv2d("y2", sd.nn().relu(y1, 0), w2, second);
 		SDVariable weights = sd.constant("lossWeights", Nd4j.rand(DataType.FLOAT, y2.eval().shape()));
 		SDVariable loss = y2.mul(weights).sum();
@@ -44,11 +75,38 @@ class OneDnnSessionTest {
 		sd.createGradFunction();
 		SameDiff grad = sd.getFunction("grad");
 		if (oneDnn) OneDnnSession.install(grad);
-		String[] names = { "y2", x.gradient().name(), w1.gradient().name(), b1.gradient().name(), w2.gradient().name() };
+		List<String> names = new ArrayList<>(List.of("y2", x.gradient().name(), w1.gradient().name(), b1.gradient().name(), w2.gradient().name()));
+		for (String e : extra)
+			names.add(sd.getVariable(e).gradient().name());
 		Map<String, INDArray> out = new HashMap<>();
-		grad.output(Collections.emptyMap(), names).forEach((n, a) -> out.put(n, a.dup()));
+		grad.output(Collections.emptyMap(), names.toArray(new String[0])).forEach((n, a) -> out.put(n, a.dup()));
 		assertEquals(oneDnn, grad.getSessions().get(Thread.currentThread().getId()) instanceof OneDnnSession);
+		if (oneDnn) {
+			OneDnnSession session = (OneDnnSession) grad.getSessions().get(Thread.currentThread().getId());
+			assertEquals(2, session.handled("conv2d"), "both convolutions through oneDNN");
+			assertEquals(2, session.handled("conv2d_bp"), "both convolution gradients through oneDNN");
+			assertEquals(norm == null ? 0 : 1, session.handled(Normalize.NAME), "the normalisation through oneDNN");
+			assertEquals(norm == null ? 0 : 1, session.handled(NormalizeBp.NAME), "its gradient through oneDNN");
+		}
 		return out;
+	}
+
+	@Test
+	void normalisationAndItsGradientsEqualSameDiffs() {
+		// the combinations the generators build (batch normalisation is always affine; libnd4j's own gradient of
+		// an unscaled per-channel one crashes the JVM)
+		for (Object[] c : new Object[][] { { new int[] { 0, 1 }, false }, { new int[] { 0, 1 }, true }, { new int[] { 1 }, true } }) {
+				int[] axes = (int[]) c[0];
+				boolean affine = (Boolean) c[1];
+				Map<String, INDArray> expected = run(false, 3, 3, 1, 1, 5, axes, affine), actual = run(true, 3, 3, 1, 1, 5, axes, affine);
+				assertEquals(expected.keySet(), actual.keySet());
+				for (String name : expected.keySet()) {
+					INDArray e = expected.get(name), a = actual.get(name);
+					double scale = Math.max(1, e.amaxNumber().doubleValue());
+					assertEquals(0, e.sub(a).amaxNumber().doubleValue() / scale, 1e-4,
+							java.util.Arrays.toString(axes) + (affine ? " affine " : " ") + name);
+				}
+			}
 	}
 
 	@Test
