@@ -145,9 +145,16 @@ class CycleGanTrainerTest {
 		Map<String, INDArray> expected = new HashMap<>(generatorGradients);
 		expected.putAll(discriminatorGradients);
 		assertEquals(weights.size(), expected.size());
+		// the bias of a convolution followed by instance normalisation has a gradient of exactly 0 in exact
+		// arithmetic; in float it is rounding noise (1e-7 to 5e-6 here, where the weights' gradients are about 17),
+		// which differs between convolution implementations: gradients are compared relative to their own size or
+		// to 1% of the largest gradient, whichever is larger
+		double largest = 0;
+		for (INDArray e : expected.values())
+			largest = Math.max(largest, e.norm2Number().doubleValue());
 		for (String k : weights.keySet()) {
 			INDArray e = expected.get(k), c = combined.get(k);
-			double scale = Math.max(1e-6, e.norm2Number().doubleValue());
+			double scale = Math.max(1e-2 * largest, e.norm2Number().doubleValue());
 			double diff = e.sub(c).norm2Number().doubleValue();
 			assertTrue(diff / scale < 1e-4, k + ": relative gradient difference " + diff / scale);
 		}
