@@ -475,32 +475,33 @@ final class OneDnnPrimitives {
 		}
 
 		void forward(INDArray x, INDArray mean, INDArray variance, INDArray gamma, INDArray beta, INDArray y) {
-			forward.set(dnnl.DNNL_ARG_SRC, data, plainData(x));
-			forward.set(dnnl.DNNL_ARG_MEAN, vector, plainData(mean));
-			forward.set(dnnl.DNNL_ARG_VARIANCE, vector, plainData(variance));
-			if (scaled) {
-				forward.set(dnnl.DNNL_ARG_SCALE, vector, plainData(gamma));
-				forward.set(dnnl.DNNL_ARG_SHIFT, vector, plainData(beta));
-			}
+			inputs(forward, x, mean, variance, gamma, beta);
 			forward.set(dnnl.DNNL_ARG_DST, data, plainData(y));
 			forward.execute();
 		}
 
 		void backward(INDArray x, INDArray mean, INDArray variance, INDArray gamma, INDArray beta, INDArray gradY, INDArray gradX,
 				INDArray gradGamma, INDArray gradBeta) {
-			backward.set(dnnl.DNNL_ARG_SRC, data, plainData(x));
-			backward.set(dnnl.DNNL_ARG_MEAN, vector, plainData(mean));
-			backward.set(dnnl.DNNL_ARG_VARIANCE, vector, plainData(variance));
+			// oneDNN 2.5 wants the shift as an argument of the gradient too (it does not change it)
+			inputs(backward, x, mean, variance, gamma, beta);
 			backward.set(dnnl.DNNL_ARG_DIFF_DST, data, plainData(gradY));
 			backward.set(dnnl.DNNL_ARG_DIFF_SRC, data, plainData(gradX));
 			if (scaled) {
-				backward.set(dnnl.DNNL_ARG_SCALE, vector, plainData(gamma));
-				// oneDNN 2.5 wants the shift as an argument of the gradient too (it does not change it)
-				backward.set(dnnl.DNNL_ARG_SHIFT, vector, plainData(beta));
 				backward.set(dnnl.DNNL_ARG_DIFF_SCALE, vector, plainData(gradGamma));
 				backward.set(dnnl.DNNL_ARG_DIFF_SHIFT, vector, plainData(gradBeta));
 			}
 			backward.execute();
+		}
+
+		/** The arguments both directions take: the input, its statistics and, where scaled, scale and shift. */
+		private void inputs(Bound b, INDArray x, INDArray mean, INDArray variance, INDArray gamma, INDArray beta) {
+			b.set(dnnl.DNNL_ARG_SRC, data, plainData(x));
+			b.set(dnnl.DNNL_ARG_MEAN, vector, plainData(mean));
+			b.set(dnnl.DNNL_ARG_VARIANCE, vector, plainData(variance));
+			if (scaled) {
+				b.set(dnnl.DNNL_ARG_SCALE, vector, plainData(gamma));
+				b.set(dnnl.DNNL_ARG_SHIFT, vector, plainData(beta));
+			}
 		}
 
 		@Override
