@@ -29,8 +29,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Convolutions, transposed convolutions, normalisation and reflection padding for inference through oneDNN
- * primitives that are made once per layer and input layout and kept, with the layer's weights already in the
+ * Convolutions, transposed convolutions, normalisation and reflection padding through oneDNN primitives (for
+ * inference, {@link EagerLayers}; for training, the convolutions and normalisation with their gradients,
+ * {@link OneDnnSession}) that are made once per layer and input layout and kept, with the layer's weights already in the
  * layout the primitive wants and with their argument memory objects, so that a call only points them at its
  * arrays. Results stay in oneDNN's layout (blocked by 16 channels where the channels fill whole blocks), so that
  * a convolution's output goes through normalisation, element-wise layers and padding to the next convolution
@@ -109,8 +110,6 @@ final class OneDnnPrimitives {
 			this.desc = desc;
 		}
 	}
-	/** Where an input is re-ordered into a primitive's layout: kept, and grown to the largest a layer needs. */
-	private final Scratch scratch = new Scratch();
 
 	/** Whether oneDNN's library loads here (once per process) and is not switched off with {@value #PROPERTY}. */
 	static synchronized boolean available() {
@@ -200,7 +199,7 @@ final class OneDnnPrimitives {
 			this.userWeights = userWeights;
 			this.dstShape = dstShape;
 			this.plainOut = dst.equals(plain(dstShape));
-			this.bias = plain(new long[] { dstShape[1] });
+			this.bias = vector(dstShape[1]);
 		}
 
 		Laid run(String name, INDArray x, Layout layout, long[] shape, INDArray w, INDArray b) {
@@ -210,9 +209,7 @@ final class OneDnnPrimitives {
 				return oneDnn(() -> {
 					memory.desc from = layout == null ? plain(shape) : layout.desc;
 					Pointer data = input.data().addressPointer();
-					// oneDNN calls layouts of one channel equal (nchw and nhwc) that its convolution kernels then
-					// read differently: garbage results; those are re-ordered (one channel is cheap to copy)
-					if (shape[1] > 1 && from.equals(src)) {
+					if (sameLayout(shape, from, src)) {
 						set(dnnl.DNNL_ARG_SRC, src, data);
 					} else {
 						if (toSource == null || !from.equals(reorderedFrom)) {
@@ -220,7 +217,7 @@ final class OneDnnPrimitives {
 							toSource = new Bound(new reorder(new reorder.primitive_desc(cpu, from, cpu, src)));
 							reorderedFrom = from;
 						}
-						Pointer into = scratch.of(src.get_size());
+						Pointer into = scratch("source").of(src.get_size());
 						toSource.set(dnnl.DNNL_ARG_FROM, from, data);
 						toSource.set(dnnl.DNNL_ARG_TO, src, into);
 						toSource.execute();
@@ -366,7 +363,7 @@ final class OneDnnPrimitives {
 		private Pointer in(String role, INDArray a, memory.desc user, memory.desc wanted) {
 			requirePlain(a);
 			Pointer data = a.data().addressPointer();
-			if (same(a, user, wanted)) return data;
+			if (sameLayout(a.shape(), user, wanted)) return data;
 			Pointer into = scratch(role).of(wanted.get_size());
 			Bound r = reorder(role + " in", user, wanted);
 			r.set(dnnl.DNNL_ARG_FROM, user, data);
@@ -378,27 +375,16 @@ final class OneDnnPrimitives {
 		/** Where a primitive writes a result that belongs in {@code a}: {@code a} itself, or scratch memory {@link #out} re-orders from. */
 		private Pointer outBuffer(String role, INDArray a, memory.desc user, memory.desc made) {
 			requirePlain(a);
-			return same(a, user, made) ? a.data().addressPointer() : scratch(role).of(made.get_size());
+			return sameLayout(a.shape(), user, made) ? a.data().addressPointer() : scratch(role).of(made.get_size());
 		}
 
 		/** Brings a result written by {@link #outBuffer} into {@code a}. */
 		private void out(String role, INDArray a, memory.desc user, memory.desc made) {
-			if (same(a, user, made)) return;
+			if (sameLayout(a.shape(), user, made)) return;
 			Bound r = reorder(role + " out", made, user);
 			r.set(dnnl.DNNL_ARG_FROM, made, scratch(role).of(made.get_size()));
 			r.set(dnnl.DNNL_ARG_TO, user, a.data().addressPointer());
 			r.execute();
-		}
-
-		/**
-		 * Whether layouts {@code user} and {@code wanted} are the same for {@code a}. oneDNN calls layouts equal
-		 * that differ only in the order of dimensions of size 1 (nchw and nhwc for one channel), which its kernels
-		 * then read differently; arrays with such dimensions are always re-ordered (they are small).
-		 */
-		private boolean same(INDArray a, memory.desc user, memory.desc wanted) {
-			for (int i = a.rank() == 4 ? 1 : 0; i < a.rank(); i++)
-				if (a.size(i) == 1) return false;
-			return user.equals(wanted);
 		}
 
 		private Bound reorder(String role, memory.desc from, memory.desc to) {
@@ -515,6 +501,18 @@ final class OneDnnPrimitives {
 	private static Pointer plainData(INDArray a) {
 		requirePlain(a);
 		return a.data().addressPointer();
+	}
+
+	/**
+	 * Whether layouts {@code a} and {@code b} of an array of {@code dims} are the same, so that no re-order is
+	 * needed. oneDNN calls layouts equal that differ only in where dimensions of size 1 go (nchw and nhwc for one
+	 * channel), which its convolution kernels then read differently (garbage results); arrays with such dimensions
+	 * (other than the batch) are always re-ordered (they are small).
+	 */
+	private static boolean sameLayout(long[] dims, memory.desc a, memory.desc b) {
+		for (int i = dims.length == 4 ? 1 : 0; i < dims.length; i++)
+			if (dims[i] == 1) return false;
+		return a.equals(b);
 	}
 
 	/** Training arrays must be plain: C order from their buffer's start (SameDiff's arrays are). */
@@ -696,7 +694,7 @@ final class OneDnnPrimitives {
 	synchronized INDArray elementWise(Function f, INDArray x, double alpha, boolean inPlace) {
 		INDArray input = contiguous(x);
 		long length = input.length();
-		memory.desc vector = plain(new long[] { length });
+		memory.desc vector = vector(length);
 		Bound b = kept(f + " " + alpha + " " + length, () -> {
 			dnnl.algorithm algorithm = f == Function.TANH ? dnnl.algorithm.eltwise_tanh : dnnl.algorithm.eltwise_relu;
 			float slope = f == Function.LEAKY_RELU ? (float) alpha : 0;
