@@ -17,7 +17,9 @@ import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.primitive_desc_base;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
@@ -592,7 +594,7 @@ final class OneDnnPrimitives {
 			throw new IllegalArgumentException("A plane of " + h + "x" + w + " pixels is too small for reflection padding by " + pad);
 		long[] padded = { shape[0], shape[1], h + 2 * pad, w + 2 * pad };
 		Reflection reflection = kept("reflect" + Arrays.toString(shape) + pad + kind(layout),
-				() -> new Reflection(layout == null ? plain(shape) : layout.desc, shape, pad, layout == null ? plain(padded) : blockedDesc(padded)));
+				() -> new Reflection(layout == null ? plain(shape) : layout.desc, shape, pad, pad, layout == null ? plain(padded) : blockedDesc(padded)));
 		INDArray y = layout == null ? Nd4j.createUninitialized(DataType.FLOAT, padded, 'c') : flat(reflection.whole);
 		try {
 			return oneDnn(() -> {
@@ -607,40 +609,81 @@ final class OneDnnPrimitives {
 		}
 	}
 
+	/**
+	 * Training's reflection padding of axis {@code axis} (2: rows, 3: columns) alone: plain {@code x} padded by
+	 * {@code pad} lines at both ends of that axis, written into plain {@code y}.
+	 */
+	synchronized void trainingReflect(INDArray x, INDArray y, int axis, int pad) {
+		requirePlain(x);
+		requirePlain(y);
+		long[] shape = shape(x, null);
+		checkReflectable(shape, axis, pad);
+		int padH = axis == 2 ? pad : 0, padW = axis == 3 ? pad : 0;
+		long[] padded = { shape[0], shape[1], shape[2] + 2L * padH, shape[3] + 2L * padW };
+		if (!Arrays.equals(padded, y.shape()))
+			throw new IllegalArgumentException("Cannot write " + Arrays.toString(shape) + " padded along axis " + axis + " by " + pad + " into "
+					+ Arrays.toString(y.shape()));
+		Reflection reflection = kept("train reflect" + Arrays.toString(shape) + axis + "/" + pad,
+				() -> new Reflection(plain(shape), shape, padH, padW, plain(padded)));
+		oneDnn(() -> {
+			reflection.run(x.data().addressPointer(), y.data().addressPointer());
+			return null;
+		});
+	}
+
+	/**
+	 * The gradient of {@link #trainingReflect} for the gradient {@code gradY} of its result: {@code gradY}'s middle
+	 * lines, with each border line added onto the line it copied, written into plain {@code gradX}.
+	 */
+	synchronized void trainingReflectBackward(INDArray gradY, INDArray gradX, int axis, int pad) {
+		requirePlain(gradY);
+		requirePlain(gradX);
+		long[] shape = shape(gradX, null);
+		checkReflectable(shape, axis, pad);
+		long[] padded = shape.clone();
+		padded[axis] += 2L * pad;
+		if (!Arrays.equals(padded, gradY.shape()))
+			throw new IllegalArgumentException("A gradient " + Arrays.toString(gradY.shape()) + " is not one of " + Arrays.toString(shape)
+					+ " padded along axis " + axis + " by " + pad);
+		Fold fold = kept("train fold" + Arrays.toString(shape) + axis + "/" + pad, () -> new Fold(shape, axis, pad));
+		oneDnn(() -> {
+			fold.run(gradY.data().addressPointer(), gradX.data().addressPointer());
+			return null;
+		});
+	}
+
+	private static void checkReflectable(long[] shape, int axis, int pad) {
+		if ((axis != 2 && axis != 3) || pad < 1 || shape[axis] <= pad)
+			throw new IllegalArgumentException("Cannot pad axis " + axis + " of " + Arrays.toString(shape) + " by reflection by " + pad);
+	}
+
 	/** The copies of one reflection padding: the middle, then each border line from the line it mirrors. */
 	private static final class Reflection extends Kept {
 		final memory.desc whole;
 		final Bound middle;
 		final List<Bound> lines = new ArrayList<>();
 
-		Reflection(memory.desc from, long[] shape, int pad, memory.desc whole) {
+		/** Rows padded by {@code padH} and columns by {@code padW} (either may be 0). */
+		Reflection(memory.desc from, long[] shape, int padH, int padW, memory.desc whole) {
 			long h = shape[2], w = shape[3];
-			long[] padded = { shape[0], shape[1], h + 2 * pad, w + 2 * pad };
+			long[] padded = { shape[0], shape[1], h + 2L * padH, w + 2L * padW };
 			this.whole = whole;
-			middle = copy(from, whole.submemory_desc(shape, new long[] { 0, 0, pad, pad }));
-			for (int i = 1; i <= pad; i++) {
-				line(padded, 2, pad + i, pad - i, pad, w);
-				line(padded, 2, pad + h - 1 - i, pad + h - 1 + i, pad, w);
+			middle = copy(from, whole.submemory_desc(shape, new long[] { 0, 0, padH, padW }), false);
+			for (int i = 1; i <= padH; i++) {
+				line(padded, 2, padH + i, padH - i, padW, w);
+				line(padded, 2, padH + h - 1 - i, padH + h - 1 + i, padW, w);
 			}
-			for (int i = 1; i <= pad; i++) {
-				line(padded, 3, pad + i, pad - i, 0, h + 2 * pad);
-				line(padded, 3, pad + w - 1 - i, pad + w - 1 + i, 0, h + 2 * pad);
+			for (int i = 1; i <= padW; i++) {
+				line(padded, 3, padW + i, padW - i, 0, h + 2L * padH);
+				line(padded, 3, padW + w - 1 - i, padW + w - 1 + i, 0, h + 2L * padH);
 			}
 		}
 
 		/** Line {@code from} of {@code axis} (2: rows, 3: columns) to line {@code to}, over {@code length} pixels from {@code start}. */
 		private void line(long[] padded, int axis, long from, long to, long start, long length) {
-			long[] dims = axis == 2 ? new long[] { padded[0], padded[1], 1, length } : new long[] { padded[0], padded[1], length, 1 };
-			long[] fromOffsets = axis == 2 ? new long[] { 0, 0, from, start } : new long[] { 0, 0, start, from };
-			long[] toOffsets = axis == 2 ? new long[] { 0, 0, to, start } : new long[] { 0, 0, start, to };
-			lines.add(copy(whole.submemory_desc(dims, fromOffsets), whole.submemory_desc(dims, toOffsets)));
-		}
-
-		private static Bound copy(memory.desc from, memory.desc to) {
-			Bound b = new Bound(new reorder(new reorder.primitive_desc(cpu, from, cpu, to)));
-			b.from = from;
-			b.to = to;
-			return b;
+			long[] dims = lineDims(padded, axis, length);
+			lines.add(copy(whole.submemory_desc(dims, lineOffsets(axis, from, start)), whole.submemory_desc(dims, lineOffsets(axis, to, start)),
+					false));
 		}
 
 		void run(Pointer source, Pointer target) {
@@ -660,6 +703,76 @@ final class OneDnnPrimitives {
 			for (Bound line : lines)
 				line.close();
 		}
+	}
+
+	/**
+	 * The gradient of a reflection padding of one axis, between plain arrays: the middle lines copied, then each
+	 * border line added onto the line it was copied from.
+	 */
+	private static final class Fold extends Kept {
+		final Bound middle;
+		final List<Bound> lines = new ArrayList<>();
+
+		Fold(long[] shape, int axis, int pad) {
+			long[] padded = shape.clone();
+			padded[axis] += 2L * pad;
+			memory.desc whole = plain(padded), into = plain(shape);
+			long n = shape[axis], length = shape[axis == 2 ? 3 : 2];
+			middle = copy(whole.submemory_desc(shape, lineOffsets(axis, pad, 0)), into, false);
+			long[] dims = lineDims(shape, axis, length);
+			for (int i = 1; i <= pad; i++) {
+				// border line pad - i copied line i; border line pad + n - 1 + i copied line n - 1 - i
+				lines.add(copy(whole.submemory_desc(dims, lineOffsets(axis, pad - i, 0)), into.submemory_desc(dims, lineOffsets(axis, i, 0)), true));
+				lines.add(copy(whole.submemory_desc(dims, lineOffsets(axis, pad + n - 1 + i, 0)),
+						into.submemory_desc(dims, lineOffsets(axis, n - 1 - i, 0)), true));
+			}
+		}
+
+		void run(Pointer gradient, Pointer target) {
+			run(middle, gradient, target);
+			for (Bound line : lines)
+				run(line, gradient, target);
+		}
+
+		private static void run(Bound copy, Pointer gradient, Pointer target) {
+			copy.set(dnnl.DNNL_ARG_FROM, copy.from, gradient);
+			copy.set(dnnl.DNNL_ARG_TO, copy.to, target);
+			copy.execute();
+		}
+
+		@Override
+		void close() {
+			middle.close();
+			for (Bound line : lines)
+				line.close();
+		}
+	}
+
+	/** The dimensions of one line along {@code axis} of an array of {@code dims} ([n, c, h, w]), {@code length} pixels long. */
+	private static long[] lineDims(long[] dims, int axis, long length) {
+		return axis == 2 ? new long[] { dims[0], dims[1], 1, length } : new long[] { dims[0], dims[1], length, 1 };
+	}
+
+	/** Where line {@code line} of {@code axis} starts, {@code start} pixels along it. */
+	private static long[] lineOffsets(int axis, long line, long start) {
+		return axis == 2 ? new long[] { 0, 0, line, start } : new long[] { 0, 0, start, line };
+	}
+
+	/** A re-order from {@code from} to {@code to}; with {@code adding}, it adds onto what {@code to} holds. */
+	private static Bound copy(memory.desc from, memory.desc to, boolean adding) {
+		Bound b;
+		if (adding) {
+			try (post_ops sum = new post_ops(); primitive_attr attributes = new primitive_attr()) {
+				sum.append_sum(); // scale 1
+				attributes.set_post_ops(sum);
+				b = new Bound(new reorder(new reorder.primitive_desc(cpu, from, cpu, to, attributes, false)));
+			}
+		} else {
+			b = new Bound(new reorder(new reorder.primitive_desc(cpu, from, cpu, to)));
+		}
+		b.from = from;
+		b.to = to;
+		return b;
 	}
 
 	/**

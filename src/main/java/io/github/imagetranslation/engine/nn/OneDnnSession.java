@@ -16,6 +16,8 @@ import org.nd4j.linalg.api.ops.OpContext;
 
 import io.github.imagetranslation.engine.nn.ops.Normalize;
 import io.github.imagetranslation.engine.nn.ops.NormalizeBp;
+import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
+import io.github.imagetranslation.engine.nn.ops.ReflectionPadBp;
 
 /**
  * A SameDiff execution session that runs the graph's convolutions, their gradients, and per-channel normalisation
@@ -84,7 +86,31 @@ public final class OneDnnSession extends InferenceSession {
 			handled.merge(name, 1, Integer::sum);
 			return ExecutionResult.createFrom(op, context);
 		}
+		if (ReflectionPad.NAME.equals(name) || ReflectionPadBp.NAME.equals(name)) {
+			INDArray in = context.getInputArray(0), out = context.getOutputArray(0);
+			if (in.dataType() == DataType.FLOAT && in.rank() == 4 && OneDnnPrimitives.isPlain(in) && OneDnnPrimitives.isPlain(out)) {
+				if (ReflectionPad.NAME.equals(name)) primitives.trainingReflect(in, out, ReflectionPad.axis(context), ReflectionPad.padding(context));
+				else primitives.trainingReflectBackward(in, out, ReflectionPad.axis(context), ReflectionPad.padding(context));
+				handled.merge(name, 1, Integer::sum);
+				return ExecutionResult.createFrom(op, context);
+			}
+			if (ReflectionPadBp.NAME.equals(name))
+				throw new IllegalStateException("Cannot run " + name + " on " + in.shapeInfoToString() + " (plain float arrays only)");
+		}
 		return super.doExec(op, context, outputFrameIter, opInputs, allIterInputs, constAndPhInputs, otherPlaceHolders);
+	}
+
+	/**
+	 * Builds {@code sd}'s gradient function in the form this session runs fastest (reflection paddings' gradients
+	 * as one op each, which only this session runs); the usual form where oneDNN is not there. Run the gradient
+	 * function only with this session {@link #install installed}.
+	 */
+	public static void createGradFunction(SameDiff sd) {
+		if (OneDnnPrimitives.available()) ReflectionPad.withOneOpGradients(() -> {
+			sd.createGradFunction();
+			return null;
+		});
+		else sd.createGradFunction();
 	}
 
 	/** How many ops called {@code name} ran through oneDNN in this session. */

@@ -40,19 +40,20 @@ final class TrainingGraph {
 
 	private final SameDiff sd;
 	private final SameDiff gradFn;
-	private final boolean oneDnnConvolutions;
+	private final boolean oneDnnSession;
 	/** Parameter name to the name of its gradient in the gradient function, for parameters the loss reaches. */
 	private final Map<String, String> gradientNames = new LinkedHashMap<>();
 
 	/**
-	 * @param oneDnnConvolutions whether convolutions and their gradients run through {@link OneDnnSession}
+	 * @param oneDnnSession whether convolutions, normalisation, padding and their gradients run through {@link OneDnnSession}
 	 */
-	TrainingGraph(SameDiff sd, String loss, Collection<String> parameters, boolean oneDnnConvolutions) {
+	TrainingGraph(SameDiff sd, String loss, Collection<String> parameters, boolean oneDnnSession) {
 		this.sd = sd;
-		this.oneDnnConvolutions = oneDnnConvolutions;
+		this.oneDnnSession = oneDnnSession;
 		sd.setLossVariables(loss);
 		ConsoleSilencer.silently(() -> {
-			sd.createGradFunction();
+			if (oneDnnSession) OneDnnSession.createGradFunction(sd);
+			else sd.createGradFunction();
 			return null;
 		});
 		gradFn = sd.getFunction("grad");
@@ -72,7 +73,7 @@ final class TrainingGraph {
 		// what calculateGradientsAndOutputs does, with the session's array reuse on (it switches it off)
 		gradFn.setEnableCache(true);
 		gradFn.setListeners(sd.getListeners());
-		if (oneDnnConvolutions) OneDnnSession.install(gradFn);
+		if (oneDnnSession) OneDnnSession.install(gradFn);
 		ExecutionResult r = gradFn.output(feeds, Collections.emptyMap(), null, names.toArray(new String[0]));
 		Map<String, INDArray> all = new HashMap<>();
 		if (r.hasValues()) {

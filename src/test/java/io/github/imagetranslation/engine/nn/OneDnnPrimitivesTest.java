@@ -173,6 +173,38 @@ class OneDnnPrimitivesTest {
 	}
 
 	@Test
+	void trainingPaddingOfOneAxisMirrorsItsBordersAndItsGradientAddsThemBack() {
+		OneDnnPrimitives primitives = new OneDnnPrimitives();
+		int n = 2, channels = 3, h = 5, w = 6;
+		for (int pad : new int[] { 1, 3 })
+			for (int axis : new int[] { 2, 3 }) {
+				String what = "axis " + axis + " pad " + pad;
+				INDArray x = Nd4j.rand(DataType.FLOAT, n, channels, h, w);
+				long[] padded = { n, channels, h + (axis == 2 ? 2 * pad : 0), w + (axis == 3 ? 2 * pad : 0) };
+				INDArray y = Nd4j.create(DataType.FLOAT, padded);
+				primitives.trainingReflect(x, y, axis, pad);
+				INDArray g = Nd4j.rand(DataType.FLOAT, padded).subi(0.5);
+				INDArray gradX = Nd4j.valueArrayOf(x.shape(), 99f, DataType.FLOAT); // overwritten, not added to
+				primitives.trainingReflectBackward(g, gradX, axis, pad);
+				double[][][][] expectedGradient = new double[n][channels][h][w];
+				for (int s = 0; s < n; s++)
+					for (int c = 0; c < channels; c++)
+						for (int i = 0; i < padded[2]; i++)
+							for (int j = 0; j < padded[3]; j++) {
+								int fromI = axis == 2 ? reflected(i, pad, h) : i, fromJ = axis == 3 ? reflected(j, pad, w) : j;
+								assertEquals(x.getFloat(s, c, fromI, fromJ), y.getFloat(s, c, i, j), what + " at " + s + "," + c + "," + i + "," + j);
+								expectedGradient[s][c][fromI][fromJ] += g.getDouble(s, c, i, j);
+							}
+				for (int s = 0; s < n; s++)
+					for (int c = 0; c < channels; c++)
+						for (int i = 0; i < h; i++)
+							for (int j = 0; j < w; j++)
+								assertEquals(expectedGradient[s][c][i][j], gradX.getDouble(s, c, i, j), 1e-5,
+										what + " gradient at " + s + "," + c + "," + i + "," + j);
+			}
+	}
+
+	@Test
 	void elementWiseFunctionsFollowTheirFormulas() {
 		OneDnnPrimitives primitives = new OneDnnPrimitives();
 		INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 4, 5).subi(0.5).muli(6);

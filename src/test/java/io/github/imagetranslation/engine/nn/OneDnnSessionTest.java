@@ -1,6 +1,7 @@
 package io.github.imagetranslation.engine.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -21,6 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import io.github.imagetranslation.engine.nn.ops.Normalize;
 import io.github.imagetranslation.engine.nn.ops.NormalizeBp;
+import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
+import io.github.imagetranslation.engine.nn.ops.ReflectionPadBp;
 
 /** Convolutions and their gradients through {@link OneDnnSession} against SameDiff's own execution. */
 class OneDnnSessionTest {
@@ -122,5 +125,55 @@ class OneDnnSessionTest {
 				assertEquals(0, e.sub(a).amaxNumber().doubleValue() / scale, 1e-4, java.util.Arrays.toString(c) + " " + name);
 			}
 		}
+	}
+
+	/** Output and input gradient of reflection padding by {@code pad} and a convolution, for a weighted-sum loss. */
+	private static Map<String, INDArray> runPadded(boolean oneDnn, int pad) {
+		Nd4j.getRandom().setSeed(3);
+		SameDiff sd = SameDiff.create();
+		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, 4, 9, 8).subi(0.5));
+		SDVariable w = sd.var("w", Nd4j.rand(DataType.FLOAT, 3, 3, 4, 16).subi(0.5));
+		SDVariable padded = ReflectionPad.pad(sd, x.mul(2), pad, 9, 8);
+		Conv2DConfig valid = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(0).pW(0).dataFormat("NCHW").build();
+		SDVariable y = sd.cnn().conv2d("y", padded, w, valid);
+		SDVariable loss = y.mul(sd.constant(Nd4j.rand(DataType.FLOAT, 1, 16, 9 + 2 * pad - 2, 8 + 2 * pad - 2))).sum();
+		sd.setLossVariables(loss);
+		if (oneDnn) OneDnnSession.createGradFunction(sd);
+		else sd.createGradFunction();
+		SameDiff grad = sd.getFunction("grad");
+		if (oneDnn) OneDnnSession.install(grad);
+		Map<String, INDArray> out = new HashMap<>();
+		grad.output(Collections.emptyMap(), "y", x.gradient().name(), w.gradient().name()).forEach((n, a) -> out.put(n, a.dup()));
+		if (oneDnn) {
+			OneDnnSession session = (OneDnnSession) grad.getSessions().get(Thread.currentThread().getId());
+			assertEquals(2, session.handled(ReflectionPad.NAME), "both axes padded through oneDNN");
+			assertEquals(2, session.handled(ReflectionPadBp.NAME), "both axes' gradients as one op each");
+		}
+		return out;
+	}
+
+	@Test
+	void reflectionPaddingAndItsOneOpGradientEqualSameDiffsSlices() {
+		for (int pad : new int[] { 1, 3 }) {
+			Map<String, INDArray> expected = runPadded(false, pad), actual = runPadded(true, pad);
+			assertEquals(expected.keySet(), actual.keySet());
+			for (String name : expected.keySet()) {
+				INDArray e = expected.get(name), a = actual.get(name);
+				assertTrue(e.equalShapes(a), name);
+				double scale = Math.max(1, e.amaxNumber().doubleValue());
+				assertEquals(0, e.sub(a).amaxNumber().doubleValue() / scale, 1e-5, "pad " + pad + " " + name);
+			}
+		}
+	}
+
+	@Test
+	void aGraphWithOneOpPaddingGradientsFailsClearlyWithoutTheSession() {
+		SameDiff sd = SameDiff.create();
+		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, 2, 5, 5));
+		sd.setLossVariables(ReflectionPad.pad(sd, x, 1, 5, 5).sum());
+		OneDnnSession.createGradFunction(sd);
+		IllegalStateException e = assertThrows(IllegalStateException.class,
+				() -> sd.getFunction("grad").output(Collections.emptyMap(), x.gradient().name()));
+		assertTrue(e.getMessage().contains("OneDnnSession"), e.getMessage());
 	}
 }

@@ -3,12 +3,14 @@ package io.github.imagetranslation.engine.nn.ops;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.PadMode;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.shape.bp.StridedSliceBp;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -23,6 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ReflectionPad extends NativeAlias {
 
 	public static final String NAME = "imagetranslation_reflection_pad";
+
+	/** Whether gradients built on this thread take the padding's gradient as one {@link ReflectionPadBp}. */
+	private static final ThreadLocal<Boolean> ONE_OP_GRADIENTS = ThreadLocal.withInitial(() -> false);
 
 	private int padAxis;
 	private int padding;
@@ -73,6 +78,30 @@ public final class ReflectionPad extends NativeAlias {
 		return new ReflectionPad(sd, x, indices, axis, p, size).outputVariable();
 	}
 
+	/**
+	 * Runs {@code work} (which builds a gradient function) so that the gradients of reflection paddings it builds
+	 * on this thread are single {@link ReflectionPadBp} ops, for a session that runs them.
+	 */
+	public static <T> T withOneOpGradients(Supplier<T> work) {
+		boolean before = ONE_OP_GRADIENTS.get();
+		ONE_OP_GRADIENTS.set(true);
+		try {
+			return work.get();
+		} finally {
+			ONE_OP_GRADIENTS.set(before);
+		}
+	}
+
+	/** The padded axis (2: rows, 3: columns) of the op run with {@code context}. */
+	public static int axis(OpContext context) {
+		return Math.toIntExact(context.getIArguments().get(0));
+	}
+
+	/** Lines added at each end by the op run with {@code context}. */
+	public static int padding(OpContext context) {
+		return (int) (double) context.getTArguments().get(0);
+	}
+
 	@Override
 	public String opName() { return NAME; }
 
@@ -97,6 +126,7 @@ public final class ReflectionPad extends NativeAlias {
 	@Override
 	public List<SDVariable> doDiff(List<SDVariable> gradients) {
 		SDVariable g = gradients.get(0);
+		if (ONE_OP_GRADIENTS.get()) return Collections.singletonList(new ReflectionPadBp(sameDiff, g, padAxis, padding).outputVariable());
 		return Collections.singletonList(axisLength > 0 ? fold(sameDiff, g, padAxis, padding, axisLength)
 				: foldAnySize(sameDiff, g, arg(0), padAxis, padding));
 	}
