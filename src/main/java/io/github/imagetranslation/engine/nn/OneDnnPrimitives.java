@@ -12,6 +12,8 @@ import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.deconvolution_backward_data;
+import org.bytedeco.dnnl.deconvolution_backward_weights;
 import org.bytedeco.dnnl.deconvolution_forward;
 import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
@@ -252,8 +254,8 @@ final class OneDnnPrimitives {
 	 * written into {@code y}. The weights change between calls, so they are re-ordered on each (once per call, where
 	 * ND4J's operation re-orders and also re-makes the primitive).
 	 */
-	synchronized void trainingForward(INDArray x, INDArray w, INDArray b, INDArray y, int k, int stride, int pad) {
-		TrainingConvolution c = training(x, w, b != null, k, stride, pad);
+	synchronized void trainingForward(INDArray x, INDArray w, INDArray b, INDArray y, int k, int stride, int pad, boolean transposed) {
+		TrainingConvolution c = training(x, w, b != null, k, stride, pad, transposed);
 		oneDnn(() -> {
 			c.forward(x, w, b, y);
 			return null;
@@ -265,25 +267,32 @@ final class OneDnnPrimitives {
 	 * into {@code gradX}, {@code gradW} ({@code [k, k, in, out]}) and, where there is a bias, {@code gradB}.
 	 */
 	synchronized void trainingBackward(INDArray x, INDArray w, INDArray gradY, INDArray gradX, INDArray gradW, INDArray gradB, int k,
-			int stride, int pad) {
-		TrainingConvolution c = training(x, w, gradB != null, k, stride, pad);
+			int stride, int pad, boolean transposed) {
+		TrainingConvolution c = training(x, w, gradB != null, k, stride, pad, transposed);
 		oneDnn(() -> {
 			c.backward(x, w, gradY, gradX, gradW, gradB);
 			return null;
 		});
 	}
 
-	private TrainingConvolution training(INDArray x, INDArray w, boolean bias, int k, int stride, int pad) {
+	private TrainingConvolution training(INDArray x, INDArray w, boolean bias, int k, int stride, int pad, boolean transposed) {
 		if (x.dataType() != DataType.FLOAT || x.rank() != 4 || w.rank() != 4)
 			throw new IllegalArgumentException("Expected float arrays [n, c, h, w] and [k, k, in, out], got " + x.shapeInfoToString());
 		long[] shape = x.shape();
-		return kept("train" + Arrays.toString(shape) + Arrays.toString(w.shape()) + " " + stride + " " + pad + " " + bias,
-				() -> new TrainingConvolution(shape, w.size(2), w.size(3), k, stride, pad, bias));
+		long in = w.size(transposed ? 3 : 2), out = w.size(transposed ? 2 : 3);
+		return kept("train" + (transposed ? " transposed" : "") + Arrays.toString(shape) + Arrays.toString(w.shape()) + " " + stride + " " + pad
+				+ " " + bias, () -> new TrainingConvolution(shape, in, out, k, stride, pad, bias, transposed));
 	}
 
-	/** Forward, backward-data and backward-weights primitives of one training convolution, with their re-orders. */
+	/**
+	 * Forward, backward-data and backward-weights primitives of one training convolution or transposed convolution,
+	 * with their re-orders.
+	 */
 	private final class TrainingConvolution extends Kept {
-		final convolution_forward.primitive_desc forwardDesc;
+		final boolean transposed;
+		/** The forward primitive's description: one of the two is null. */
+		final convolution_forward.primitive_desc convolutionDesc;
+		final deconvolution_forward.primitive_desc deconvolutionDesc;
 		final memory.desc plainSrc, plainDst, plainWeights, vector;
 		final long[] srcDims, dstDims, weightDims, strides, padding;
 		private Bound forward, backwardData, backwardWeights;
@@ -292,31 +301,47 @@ final class OneDnnPrimitives {
 		/** Re-orders between ND4J's layouts and the primitives', by the role of the array they move. */
 		private final Map<String, Bound> reorders = new HashMap<>();
 
-		TrainingConvolution(long[] shape, long in, long out, int k, int stride, int pad, boolean bias) {
+		TrainingConvolution(long[] shape, long in, long out, int k, int stride, int pad, boolean bias, boolean transposed) {
+			this.transposed = transposed;
 			srcDims = shape;
-			dstDims = new long[] { shape[0], out, (shape[2] + 2L * pad - k) / stride + 1, (shape[3] + 2L * pad - k) / stride + 1 };
+			long h = transposed ? (shape[2] - 1) * stride + k - 2L * pad : (shape[2] + 2L * pad - k) / stride + 1;
+			long w = transposed ? (shape[3] - 1) * stride + k - 2L * pad : (shape[3] + 2L * pad - k) / stride + 1;
+			dstDims = new long[] { shape[0], out, h, w };
 			weightDims = new long[] { out, in, k, k };
 			plainSrc = plain(srcDims);
 			plainDst = plain(dstDims);
-			// [kH, kW, in, out] seen as oneDNN's (out, in, kH, kW)
-			plainWeights = new memory.desc(weightDims, memory.data_type.f32, new long[] { 1, out, k * in * out, in * out });
+			// ND4J's [kH, kW, in, out] (convolution) or [kH, kW, out, in] (transposed) seen as oneDNN's (out, in, kH, kW)
+			plainWeights = new memory.desc(weightDims, memory.data_type.f32,
+					transposed ? new long[] { in, 1, k * in * out, in * out } : new long[] { 1, out, k * in * out, in * out });
 			vector = bias ? plain(new long[] { out }) : null;
 			strides = new long[] { stride, stride };
 			padding = new long[] { pad, pad };
-			convolution_forward.desc d = bias
-					? new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, any(srcDims),
-							any(weightDims), vector, any(dstDims), strides, padding, padding)
-					: new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, any(srcDims),
-							any(weightDims), any(dstDims), strides, padding, padding);
-			forwardDesc = new convolution_forward.primitive_desc(d, cpu);
+			if (transposed) {
+				deconvolution_forward.desc d = bias
+						? new deconvolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.deconvolution_direct, any(srcDims),
+								any(weightDims), vector, any(dstDims), strides, padding, padding)
+						: new deconvolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.deconvolution_direct, any(srcDims),
+								any(weightDims), any(dstDims), strides, padding, padding);
+				deconvolutionDesc = new deconvolution_forward.primitive_desc(d, cpu);
+				convolutionDesc = null;
+			} else {
+				convolution_forward.desc d = bias
+						? new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, any(srcDims),
+								any(weightDims), vector, any(dstDims), strides, padding, padding)
+						: new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, any(srcDims),
+								any(weightDims), any(dstDims), strides, padding, padding);
+				convolutionDesc = new convolution_forward.primitive_desc(d, cpu);
+				deconvolutionDesc = null;
+			}
 		}
 
 		void forward(INDArray x, INDArray w, INDArray b, INDArray y) {
 			if (forward == null) {
-				forward = new Bound(new convolution_forward(forwardDesc));
-				src = forwardDesc.src_desc();
-				weights = forwardDesc.weights_desc();
-				dst = forwardDesc.dst_desc();
+				primitive_desc_base made = transposed ? deconvolutionDesc : convolutionDesc;
+				forward = new Bound(transposed ? new deconvolution_forward(deconvolutionDesc) : new convolution_forward(convolutionDesc));
+				src = made.src_desc();
+				weights = made.weights_desc();
+				dst = made.dst_desc();
 			}
 			forward.set(dnnl.DNNL_ARG_SRC, src, in("src", x, plainSrc, src));
 			forward.set(dnnl.DNNL_ARG_WEIGHTS, weights, in("weights", w, plainWeights, weights));
@@ -329,22 +354,43 @@ final class OneDnnPrimitives {
 		void backward(INDArray x, INDArray w, INDArray gradY, INDArray gradX, INDArray gradW, INDArray gradB) {
 			if (backwardData == null) {
 				memory.desc anySrc = any(srcDims), anyWeights = any(weightDims), anyDst = any(dstDims);
-				convolution_backward_data.primitive_desc data = new convolution_backward_data.primitive_desc(
-						new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, anyDst, strides, padding, padding),
-						cpu, forwardDesc);
-				convolution_backward_weights.primitive_desc weightsGradient = new convolution_backward_weights.primitive_desc(vector != null
-						? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, vector, anyDst, strides, padding,
-								padding)
-						: new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, anyDst, strides, padding, padding),
-						cpu, forwardDesc);
+				primitive_desc_base data, weightsGradient;
+				if (transposed) {
+					deconvolution_backward_data.primitive_desc d = new deconvolution_backward_data.primitive_desc(
+							new deconvolution_backward_data.desc(dnnl.algorithm.deconvolution_direct, anySrc, anyWeights, anyDst, strides, padding,
+									padding),
+							cpu, deconvolutionDesc);
+					deconvolution_backward_weights.primitive_desc g = new deconvolution_backward_weights.primitive_desc(vector != null
+							? new deconvolution_backward_weights.desc(dnnl.algorithm.deconvolution_direct, anySrc, anyWeights, vector, anyDst, strides,
+									padding, padding)
+							: new deconvolution_backward_weights.desc(dnnl.algorithm.deconvolution_direct, anySrc, anyWeights, anyDst, strides, padding,
+									padding),
+							cpu, deconvolutionDesc);
+					backwardData = new Bound(new deconvolution_backward_data(d));
+					backwardWeights = new Bound(new deconvolution_backward_weights(g));
+					data = d;
+					weightsGradient = g;
+				} else {
+					convolution_backward_data.primitive_desc d = new convolution_backward_data.primitive_desc(
+							new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, anyDst, strides, padding, padding),
+							cpu, convolutionDesc);
+					convolution_backward_weights.primitive_desc g = new convolution_backward_weights.primitive_desc(vector != null
+							? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, vector, anyDst, strides,
+									padding, padding)
+							: new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, anyDst, strides, padding,
+									padding),
+							cpu, convolutionDesc);
+					backwardData = new Bound(new convolution_backward_data(d));
+					backwardWeights = new Bound(new convolution_backward_weights(g));
+					data = d;
+					weightsGradient = g;
+				}
 				dataDiffDst = data.diff_dst_desc();
 				dataWeights = data.weights_desc();
 				diffSrc = data.diff_src_desc();
 				weightsSrc = weightsGradient.src_desc();
 				weightsDiffDst = weightsGradient.diff_dst_desc();
 				diffWeights = weightsGradient.diff_weights_desc();
-				backwardData = new Bound(new convolution_backward_data(data));
-				backwardWeights = new Bound(new convolution_backward_weights(weightsGradient));
 			}
 			backwardData.set(dnnl.DNNL_ARG_DIFF_DST, dataDiffDst, in("diff_dst", gradY, plainDst, dataDiffDst));
 			backwardData.set(dnnl.DNNL_ARG_WEIGHTS, dataWeights, in("weights_data", w, plainWeights, dataWeights));

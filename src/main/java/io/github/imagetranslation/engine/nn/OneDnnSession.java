@@ -53,17 +53,20 @@ public final class OneDnnSession extends InferenceSession {
 	public ExecutionResult doExec(DifferentialFunction op, OpContext context, FrameIter outputFrameIter, Set<VarId> opInputs,
 			Set<VarId> allIterInputs, Set<String> constAndPhInputs, Map<String, SDValue> otherPlaceHolders) {
 		String name = op.opName();
-		if (("conv2d".equals(name) || "conv2d_bp".equals(name)) && handles(context)) {
+		boolean transposed = "deconv2d".equals(name) || "deconv2d_bp".equals(name);
+		if ((transposed || "conv2d".equals(name) || "conv2d_bp".equals(name)) && handles(context)) {
 			List<INDArray> in = context.getInputArrays();
 			List<INDArray> out = context.getOutputArrays();
 			List<Long> a = context.getIArguments();
 			int k = a.get(0).intValue(), stride = a.get(2).intValue(), pad = a.get(4).intValue();
-			boolean bias = "conv2d".equals(name) ? in.size() == 3 : in.size() == 4;
-			if ("conv2d".equals(name)) {
-				primitives.trainingForward(in.get(0), in.get(1), bias ? in.get(2) : null, out.get(0), k, stride, pad);
+			boolean forward = "conv2d".equals(name) || "deconv2d".equals(name);
+			boolean bias = forward ? in.size() == 3 : in.size() == 4;
+			if (forward) {
+				primitives.trainingForward(in.get(0), in.get(1), bias ? in.get(2) : null, out.get(0), k, stride, pad, transposed);
 			} else {
 				INDArray gradY = in.get(bias ? 3 : 2);
-				primitives.trainingBackward(in.get(0), in.get(1), gradY, out.get(0), out.get(1), bias ? out.get(2) : null, k, stride, pad);
+				primitives.trainingBackward(in.get(0), in.get(1), gradY, out.get(0), out.get(1), bias ? out.get(2) : null, k, stride, pad,
+						transposed);
 			}
 			handled.merge(name, 1, Integer::sum);
 			return ExecutionResult.createFrom(op, context);
@@ -135,8 +138,9 @@ public final class OneDnnSession extends InferenceSession {
 	}
 
 	/**
-	 * Whether the convolution in {@code context} is one handled here: square kernel, equal strides and paddings,
-	 * dilation 1, explicit padding, NCHW activations, weights [kH, kW, in, out], plain float arrays.
+	 * Whether the (transposed) convolution in {@code context} is one handled here: square kernel, equal strides and
+	 * paddings, dilation 1, explicit padding, NCHW activations, weights [kH, kW, in, out] ([kH, kW, out, in]
+	 * transposed), plain float arrays.
 	 */
 	private static boolean handles(OpContext context) {
 		List<Long> a = context.getIArguments();

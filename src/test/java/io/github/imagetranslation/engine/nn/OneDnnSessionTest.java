@@ -18,6 +18,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.github.imagetranslation.engine.nn.ops.Normalize;
@@ -175,5 +176,50 @@ class OneDnnSessionTest {
 		IllegalStateException e = assertThrows(IllegalStateException.class,
 				() -> sd.getFunction("grad").output(Collections.emptyMap(), x.gradient().name()));
 		assertTrue(e.getMessage().contains("OneDnnSession"), e.getMessage());
+	}
+
+	/** Output and gradients of a transposed convolution (stride 2) and a convolution, for a weighted-sum loss. */
+	private static Map<String, INDArray> runTransposed(boolean oneDnn, int in, int k, int pad, boolean bias) {
+		Nd4j.getRandom().setSeed(17);
+		SameDiff sd = SameDiff.create();
+		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, in, 7, 6).subi(0.5));
+		SDVariable w1 = sd.var("w1", Nd4j.rand(DataType.FLOAT, k, k, 16, in).subi(0.5)); // [kH, kW, out, in]
+		SDVariable b1 = sd.var("b1", Nd4j.rand(DataType.FLOAT, 16).subi(0.5));
+		SDVariable w2 = sd.var("w2", Nd4j.rand(DataType.FLOAT, 3, 3, 16, 5).subi(0.5));
+		DeConv2DConfig up = DeConv2DConfig.builder().kH(k).kW(k).sH(2).sW(2).pH(pad).pW(pad).dataFormat(DeConv2DConfig.NCHW).build();
+		Conv2DConfig conv = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dataFormat("NCHW").build();
+		SDVariable y1 = bias ? sd.cnn().deconv2d(x, w1, b1, up) : sd.cnn().deconv2d(x, w1, up);
+		SDVariable y2 = sd.cnn().conv2d("y2", sd.nn().relu(y1, 0), w2, conv);
+		SDVariable loss = y2.mul(sd.constant(Nd4j.rand(DataType.FLOAT, y2.eval().shape()))).sum();
+		sd.setLossVariables(loss);
+		sd.createGradFunction();
+		SameDiff grad = sd.getFunction("grad");
+		if (oneDnn) OneDnnSession.install(grad);
+		List<String> names = new ArrayList<>(List.of("y2", x.gradient().name(), w1.gradient().name(), w2.gradient().name()));
+		if (bias) names.add(b1.gradient().name());
+		Map<String, INDArray> out = new HashMap<>();
+		grad.output(Collections.emptyMap(), names.toArray(new String[0])).forEach((n, a) -> out.put(n, a.dup()));
+		if (oneDnn) {
+			OneDnnSession session = (OneDnnSession) grad.getSessions().get(Thread.currentThread().getId());
+			assertEquals(1, session.handled("deconv2d"), "the transposed convolution through oneDNN");
+			assertEquals(1, session.handled("deconv2d_bp"), "its gradient through oneDNN");
+		}
+		return out;
+	}
+
+	@Test
+	void transposedConvolutionsAndTheirGradientsEqualSameDiffs() {
+		// in, kernel, padding, bias: the ResNet generator's (kernel 3, full result) and the U-Net's (kernel 4, padding 1)
+		for (int[] c : new int[][] { { 32, 3, 0, 1 }, { 3, 4, 1, 0 }, { 1, 3, 0, 0 } }) {
+			Map<String, INDArray> expected = runTransposed(false, c[0], c[1], c[2], c[3] == 1),
+					actual = runTransposed(true, c[0], c[1], c[2], c[3] == 1);
+			assertEquals(expected.keySet(), actual.keySet());
+			for (String name : expected.keySet()) {
+				INDArray e = expected.get(name), a = actual.get(name);
+				assertTrue(e.equalShapes(a), name);
+				double scale = Math.max(1, e.amaxNumber().doubleValue());
+				assertEquals(0, e.sub(a).amaxNumber().doubleValue() / scale, 1e-4, java.util.Arrays.toString(c) + " " + name);
+			}
+		}
 	}
 }
