@@ -211,7 +211,7 @@ public final class CycleGanTrainer extends GanTrainer {
 		commit(poolB, choicesB, out.get("fakeB"));
 		optimizerG.step(result.getGradients(), lr);
 		optimizerD.step(result.getGradients(), lr);
-		graph.release(result);
+		graph.release(result, feeds);
 		for (INDArray f : feeds.values()) f.close();
 		return losses;
 	}
@@ -232,7 +232,7 @@ public final class CycleGanTrainer extends GanTrainer {
 		Map<String, INDArray> out = new HashMap<>();
 		OutAndGrad result = graph.run(feeds, outputs);
 		result.getGradients().forEach((k, v) -> out.put(k, v.dup()));
-		graph.release(result);
+		graph.release(result, feeds);
 		for (INDArray f : feeds.values()) f.close();
 		return out;
 	}

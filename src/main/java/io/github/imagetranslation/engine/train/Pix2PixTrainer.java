@@ -95,10 +95,9 @@ public final class Pix2PixTrainer extends GanTrainer {
 		gL1.rename("G_L1");
 		dReal.add(dFake).mul(0.5).add(gGan).add(gL1.mul(options.lambdaL1)).rename("loss");
 		dropoutSites = layers.dropoutSites();
-		// ND4J's convolutions: with OneDnnSession each convolution ran faster, yet an iteration of the U-Net at 128 px
-		// took 0.92-1.30 s against 0.75-0.94 s in alternated runs, with 30-40 thousand page faults per iteration
-		// against 3-24 thousand (bench/run pix2pix-u128-128); the cause is not found yet
-		graph = new TrainingGraph(sd, "loss", params.arrays().keySet(), false);
+		// through OneDnnSession: 0.50-0.53 s per U-Net iteration at 128 px against 0.94-0.99 s with ND4J's
+		// convolutions (33-37 thousand page faults per iteration from their per-call allocations), alternated runs
+		graph = new TrainingGraph(sd, "loss", params.arrays().keySet(), true);
 		optimizerG = new AdamOptimizer(params.withPrefix(G), options.beta1, options.beta2, 1e-8);
 		optimizerD = new AdamOptimizer(params.withPrefix(D), options.beta1, options.beta2, 1e-8);
 	}
@@ -157,7 +156,7 @@ public final class Pix2PixTrainer extends GanTrainer {
 			losses.put(name, result.getOutputs().get(name).getDouble(0));
 		optimizerG.step(result.getGradients(), lr);
 		optimizerD.step(result.getGradients(), lr);
-		graph.release(result);
+		graph.release(result, feeds);
 		for (INDArray f : feeds.values()) f.close();
 		return losses;
 	}

@@ -1,9 +1,11 @@
 package io.github.imagetranslation.engine.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +14,11 @@ import java.util.Set;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.autodiff.samediff.config.ExecutionResult;
 import org.nd4j.autodiff.samediff.config.SDValue;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.github.imagetranslation.engine.nn.ConsoleSilencer;
@@ -74,6 +78,8 @@ final class TrainingGraph {
 		gradFn.setEnableCache(true);
 		gradFn.setListeners(sd.getListeners());
 		if (oneDnnSession) OneDnnSession.install(gradFn);
+		InferenceSession session = gradFn.getSessions().computeIfAbsent(Thread.currentThread().getId(), t -> new InferenceSession(gradFn));
+		if (!(session.getMmgr() instanceof OutputArrayPool)) session.setMmgr(new OutputArrayPool(session.getMmgr()));
 		ExecutionResult r = gradFn.output(feeds, Collections.emptyMap(), null, names.toArray(new String[0]));
 		Map<String, INDArray> all = new HashMap<>();
 		if (r.hasValues()) {
@@ -89,17 +95,35 @@ final class TrainingGraph {
 		return new OutAndGrad(values, gradients);
 	}
 
-	/** Frees a step's own arrays (the outputs and gradients handed out, which the session does not reuse). */
-	void release(OutAndGrad result) {
-		Set<INDArray> closed = Collections.newSetFromMap(new IdentityHashMap<>());
-		closeAll(result.getGradients(), closed);
-		closeAll(result.getOutputs(), closed);
+	/**
+	 * Gives back a step's own arrays (the outputs and gradients handed out) to the session's {@link OutputArrayPool},
+	 * where the next step takes them again. Arrays that are not the session's own (a feed or a graph's array passed
+	 * through) are left alone.
+	 */
+	void release(OutAndGrad result, Map<String, INDArray> feeds) {
+		Set<Long> notOwn = new HashSet<>();
+		feeds.values().forEach(a -> notOwn.add(address(a)));
+		for (SameDiff graph : List.of(sd, gradFn))
+			for (SDVariable v : graph.variables())
+				if (v.getVariableType() == VariableType.VARIABLE || v.getVariableType() == VariableType.CONSTANT) {
+					INDArray a = graph.getArrForVarName(v.name());
+					if (a != null) notOwn.add(address(a));
+				}
+		InferenceSession session = gradFn.getSessions().get(Thread.currentThread().getId());
+		OutputArrayPool pool = session != null && session.getMmgr() instanceof OutputArrayPool ? (OutputArrayPool) session.getMmgr() : null;
+		Set<INDArray> done = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Map<String, INDArray> arrays : Arrays.asList(result.getGradients(), result.getOutputs())) {
+			if (arrays == null) continue;
+			for (INDArray a : arrays.values()) {
+				if (a == null || !done.add(a) || a.wasClosed() || notOwn.contains(address(a))) continue;
+				if (pool != null && !a.isView() && !a.isEmpty()) pool.giveBack(a);
+				else if (a.closeable()) a.close();
+			}
+		}
 	}
 
-	private static void closeAll(Map<String, INDArray> arrays, Set<INDArray> closed) {
-		if (arrays == null) return;
-		for (INDArray a : arrays.values())
-			if (a != null && closed.add(a) && a.closeable()) a.close();
+	private static long address(INDArray a) {
+		return a.isEmpty() ? 0 : a.data().addressPointer().address();
 	}
 
 	/** Drops the execution sessions and closes the arrays they keep for reuse (when training stops). */
