@@ -1,6 +1,9 @@
 package io.github.imagetranslation.engine.train;
 
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -9,7 +12,7 @@ import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Adam over a set of named parameters, updated in place with ND4J's fused native Adam step. Its moments and
+ * Adam over a set of named parameters, updated in place in one pass over each parameter. Its moments and
  * step count are part of a saved training state, so a resumed run continues exactly.
  */
 public final class AdamOptimizer {
@@ -34,17 +37,57 @@ public final class AdamOptimizer {
 	}
 
 	/**
-	 * Applies one step with learning rate {@code lr}. The gradient arrays are overwritten with the updates.
-	 * Parameters without a gradient (none reached them) are left alone.
+	 * Applies one step with learning rate {@code lr}; the gradient arrays may be overwritten. Parameters without a
+	 * gradient (none reached them) are left alone. Plain arrays are updated in one pass of a Java loop over their
+	 * native memory, split between threads: libnd4j's native Adam took 136 ms for 42 million weights (a pix2pix
+	 * U-Net's) where this loop, which also applies the update, takes about 60 ms, close to the memory's speed.
+	 * Other arrays (views) go through libnd4j's op, which computes the same.
 	 */
 	public void step(Map<String, INDArray> gradients, double lr) {
+		double t = steps + 1;
+		// libnd4j's Adam: the bias corrections folded into the step size, epsilon where that is not finite
+		double stepSize = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+		if (Double.isNaN(stepSize) || Double.isInfinite(stepSize) || stepSize == 0) stepSize = epsilon;
+		List<Runnable> chunks = new ArrayList<>();
 		for (Map.Entry<String, INDArray> e : params.entrySet()) {
-			INDArray g = gradients.get(e.getKey());
+			INDArray g = gradients.get(e.getKey()), p = e.getValue(), mp = m.get(e.getKey()), vp = v.get(e.getKey());
 			if (g == null) continue;
-			Nd4j.exec(new AdamUpdater(g, v.get(e.getKey()), m.get(e.getKey()), lr, beta1, beta2, epsilon, steps));
-			e.getValue().subi(g);
+			if (plain(p) && plain(g) && plain(mp) && plain(vp) && p.length() == g.length()) {
+				float a = (float) stepSize;
+				for (long from = 0; from < p.length(); from += CHUNK) {
+					int start = (int) from, end = (int) Math.min(p.length(), from + CHUNK);
+					chunks.add(() -> update(p.data().asNioFloat(), g.data().asNioFloat(), mp.data().asNioFloat(), vp.data().asNioFloat(), start,
+							end, a));
+				}
+			} else {
+				Nd4j.exec(new AdamUpdater(g, vp, mp, lr, beta1, beta2, epsilon, steps));
+				p.subi(g);
+			}
 		}
+		chunks.parallelStream().forEach(Runnable::run);
 		steps++;
+	}
+
+	/** Elements per task of the parallel update. */
+	private static final int CHUNK = 1 << 18;
+
+	/** Whether {@code a} is a float array that owns its buffer, elements one after the other from its start. */
+	private static boolean plain(INDArray a) {
+		return a.dataType() == DataType.FLOAT && !a.isView() && a.data().offset() == 0 && a.length() == a.data().length()
+				&& a.length() <= Integer.MAX_VALUE && (a.length() == 1 || a.elementWiseStride() == 1);
+	}
+
+	/** Adam on elements {@code [from, to)}: the moments updated, the parameters moved by {@code stepSize} times the step. */
+	private void update(FloatBuffer p, FloatBuffer g, FloatBuffer mp, FloatBuffer vp, int from, int to, float stepSize) {
+		float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), eps = (float) epsilon;
+		for (int i = from; i < to; i++) {
+			float gi = g.get(i);
+			float mi = b1 * mp.get(i) + c1 * gi;
+			float vi = b2 * vp.get(i) + c2 * gi * gi;
+			mp.put(i, mi);
+			vp.put(i, vi);
+			p.put(i, p.get(i) - stepSize * mi / ((float) Math.sqrt(vi) + eps));
+		}
 	}
 
 	/** Steps taken so far. */
