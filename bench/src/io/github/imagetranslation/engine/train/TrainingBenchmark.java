@@ -43,9 +43,11 @@ public final class TrainingBenchmark {
 			o.patchSize = size;
 			trainer = new Pix2PixTrainer(o, paired(size));
 		}
+		long built = Measurement.rssMb();
 		OpProfile profile = new OpProfile();
 		trainer.trainingGraph().graph().addListeners(profile);
 		trainer.iterate(2e-4);
+		System.out.printf("%-18s resident with the networks built %d MB, after the first iteration %d MB%n", row, built, Measurement.rssMb());
 		double flops = profile.flops;
 		boolean profiling = Arrays.asList(args).contains("--profile");
 		if (!profiling) trainer.trainingGraph().graph().getListeners().remove(profile);
