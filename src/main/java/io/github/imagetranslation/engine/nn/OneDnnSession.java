@@ -54,7 +54,10 @@ public final class OneDnnSession extends InferenceSession {
 			Set<VarId> allIterInputs, Set<String> constAndPhInputs, Map<String, SDValue> otherPlaceHolders) {
 		String name = op.opName();
 		boolean transposed = "deconv2d".equals(name) || "deconv2d_bp".equals(name);
-		if ((transposed || "conv2d".equals(name) || "conv2d_bp".equals(name)) && handles(context)) {
+		// small planes' forward transposed convolutions stay with libnd4j's own code (ConvolutionRouting's rule)
+		INDArray first = context.getInputArray(0);
+		boolean smallPlane = "deconv2d".equals(name) && first.rank() == 4 && !ConvolutionRouting.usesOneDnn(first.size(2) * first.size(3));
+		if ((transposed || "conv2d".equals(name) || "conv2d_bp".equals(name)) && !smallPlane && handles(context)) {
 			List<INDArray> in = context.getInputArrays();
 			List<INDArray> out = context.getOutputArrays();
 			List<Long> a = context.getIArguments();

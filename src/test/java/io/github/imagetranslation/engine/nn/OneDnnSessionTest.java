@@ -182,7 +182,8 @@ class OneDnnSessionTest {
 	private static Map<String, INDArray> runTransposed(boolean oneDnn, int in, int k, int pad, boolean bias) {
 		Nd4j.getRandom().setSeed(17);
 		SameDiff sd = SameDiff.create();
-		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, in, 7, 6).subi(0.5));
+		// 9x8 px: smaller planes' forward transposed convolutions are left to libnd4j (ConvolutionRouting)
+		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, in, 9, 8).subi(0.5));
 		SDVariable w1 = sd.var("w1", Nd4j.rand(DataType.FLOAT, k, k, 16, in).subi(0.5)); // [kH, kW, out, in]
 		SDVariable b1 = sd.var("b1", Nd4j.rand(DataType.FLOAT, 16).subi(0.5));
 		SDVariable w2 = sd.var("w2", Nd4j.rand(DataType.FLOAT, 3, 3, 16, 5).subi(0.5));
