@@ -20,13 +20,15 @@ import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
 import io.github.imagetranslation.engine.nn.ops.ReflectionPadBp;
 
 /**
- * A SameDiff execution session that runs the graph's convolutions, their gradients, and per-channel normalisation
- * of single samples with its gradient through {@link OneDnnPrimitives} (primitives made once per layer and shape,
- * oneDNN's newer kernels): ND4J's conv2d_bp re-makes its primitives and re-orders on every call and took about
- * twice as long (21 against 10 ms for 256 channels of 34x34 px, 73 against 44 ms for a 7x7 kernel over 64
- * channels of 134x134 px), and its normalisation gradient about three times as long. Every other op, and any of
- * these outside what is handled here (dilation, "same" padding, other layouts, several samples), runs as SameDiff
- * would.
+ * A SameDiff execution session that runs the graph's convolutions and transposed convolutions with their
+ * gradients, per-channel normalisation of single samples with its gradient, and reflection padding with its
+ * gradient through {@link OneDnnPrimitives} (primitives made once per layer and shape, oneDNN's newer kernels):
+ * ND4J's conv2d_bp re-makes its primitives and re-orders on every call and took about twice as long (21 against
+ * 10 ms for 256 channels of 34x34 px, 73 against 44 ms for a 7x7 kernel over 64 channels of 134x134 px), and its
+ * normalisation gradient about three times as long. Padding's gradient is one op here
+ * ({@link ReflectionPadBp}, in graphs built by {@link #createGradFunction}) instead of many slices. Every other op,
+ * and any of these outside what is handled here (dilation, "same" padding, other layouts, several samples,
+ * small planes' forward transposed convolutions), runs as SameDiff would.
  */
 public final class OneDnnSession extends InferenceSession {
 
