@@ -15,6 +15,7 @@ import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.deconvolution_backward_data;
 import org.bytedeco.dnnl.deconvolution_backward_weights;
 import org.bytedeco.dnnl.deconvolution_forward;
+import org.bytedeco.dnnl.eltwise_backward;
 import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.IntMemoryMap;
@@ -874,6 +875,61 @@ final class OneDnnPrimitives {
 			throw e;
 		} finally {
 			if (input != x && input != y) input.close();
+		}
+	}
+
+	/** Training's leaky ReLU (slope {@code alpha} below zero; 0: ReLU) of plain {@code x}, written into plain {@code y}. */
+	synchronized void trainingLeakyRelu(INDArray x, INDArray y, double alpha) {
+		TrainingRelu r = trainingRelu(x, y, alpha);
+		oneDnn(() -> {
+			r.forward.set(dnnl.DNNL_ARG_SRC, r.vector, x.data().addressPointer());
+			r.forward.set(dnnl.DNNL_ARG_DST, r.vector, y.data().addressPointer());
+			r.forward.execute();
+			return null;
+		});
+	}
+
+	/** The gradient of {@link #trainingLeakyRelu} at {@code x} for the gradient {@code gradY} of its result, into {@code gradX}. */
+	synchronized void trainingLeakyReluBackward(INDArray x, INDArray gradY, INDArray gradX, double alpha) {
+		TrainingRelu r = trainingRelu(x, gradX, alpha);
+		if (gradY.length() != x.length()) throw new IllegalArgumentException("A gradient of " + gradY.length() + " elements for " + x.length());
+		requirePlain(gradY);
+		oneDnn(() -> {
+			r.backward.set(dnnl.DNNL_ARG_SRC, r.vector, x.data().addressPointer());
+			r.backward.set(dnnl.DNNL_ARG_DIFF_DST, r.vector, gradY.data().addressPointer());
+			r.backward.set(dnnl.DNNL_ARG_DIFF_SRC, r.vector, gradX.data().addressPointer());
+			r.backward.execute();
+			return null;
+		});
+	}
+
+	private TrainingRelu trainingRelu(INDArray x, INDArray y, double alpha) {
+		requirePlain(x);
+		requirePlain(y);
+		if (x.dataType() != DataType.FLOAT || x.length() != y.length())
+			throw new IllegalArgumentException("Expected two float arrays of one length, got " + x.shapeInfoToString() + " and " + y.shapeInfoToString());
+		long length = x.length();
+		return kept("train relu " + alpha + " " + length, () -> new TrainingRelu(length, (float) alpha));
+	}
+
+	/** Forward and backward primitives of a training (leaky) ReLU over a vector of elements. */
+	private final class TrainingRelu extends Kept {
+		final memory.desc vector;
+		final Bound forward, backward;
+
+		TrainingRelu(long length, float alpha) {
+			vector = vector(length);
+			eltwise_forward.primitive_desc made = new eltwise_forward.primitive_desc(
+					new eltwise_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.eltwise_relu, vector, alpha, 0), cpu);
+			forward = new Bound(new eltwise_forward(made));
+			backward = new Bound(new eltwise_backward(
+					new eltwise_backward.primitive_desc(new eltwise_backward.desc(dnnl.algorithm.eltwise_relu, vector, vector, alpha, 0), cpu, made)));
+		}
+
+		@Override
+		void close() {
+			forward.close();
+			backward.close();
 		}
 	}
 

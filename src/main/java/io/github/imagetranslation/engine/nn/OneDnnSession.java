@@ -13,6 +13,7 @@ import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.ScalarOp;
 
 import io.github.imagetranslation.engine.nn.ops.Normalize;
 import io.github.imagetranslation.engine.nn.ops.NormalizeBp;
@@ -94,6 +95,13 @@ public final class OneDnnSession extends InferenceSession {
 			handled.merge(name, 1, Integer::sum);
 			return ExecutionResult.createFrom(op, context);
 		}
+		if (("leakyrelu".equals(name) || "lrelu_bp".equals(name)) && handlesElementWise(context)) {
+			INDArray x = context.getInputArray(0), out = context.getOutputArray(0);
+			if ("leakyrelu".equals(name)) primitives.trainingLeakyRelu(x, out, ((ScalarOp) op).scalar().getDouble(0));
+			else primitives.trainingLeakyReluBackward(x, context.getInputArray(1), out, context.getTArguments().get(0));
+			handled.merge(name, 1, Integer::sum);
+			return ExecutionResult.createFrom(op, context);
+		}
 		if (ReflectionPad.NAME.equals(name) || ReflectionPadBp.NAME.equals(name)) {
 			INDArray in = context.getInputArray(0), out = context.getOutputArray(0);
 			if (in.dataType() == DataType.FLOAT && in.rank() == 4 && OneDnnPrimitives.isPlain(in) && OneDnnPrimitives.isPlain(out)) {
@@ -124,6 +132,14 @@ public final class OneDnnSession extends InferenceSession {
 	/** How many ops called {@code name} ran through oneDNN in this session. */
 	int handled(String name) {
 		return handled.getOrDefault(name, 0);
+	}
+
+	/** Whether the element-wise op in {@code context} has plain float arrays only. */
+	private static boolean handlesElementWise(OpContext context) {
+		for (List<INDArray> arrays : List.of(context.getInputArrays(), context.getOutputArrays()))
+			for (INDArray y : arrays)
+				if (y == null || y.dataType() != DataType.FLOAT || !OneDnnPrimitives.isPlain(y)) return false;
+		return context.getOutputArrays().size() == 1;
 	}
 
 	/**

@@ -223,4 +223,42 @@ class OneDnnSessionTest {
 			}
 		}
 	}
+
+	/** Output and gradients of a leaky ReLU of slope {@code alpha} between two convolutions. */
+	private static Map<String, INDArray> runLeaky(boolean oneDnn, double alpha) {
+		Nd4j.getRandom().setSeed(23);
+		SameDiff sd = SameDiff.create();
+		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, 3, 9, 8).subi(0.5));
+		SDVariable w1 = sd.var("w1", Nd4j.rand(DataType.FLOAT, 3, 3, 3, 16).subi(0.5));
+		SDVariable w2 = sd.var("w2", Nd4j.rand(DataType.FLOAT, 3, 3, 16, 5).subi(0.5));
+		Conv2DConfig conv = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dataFormat("NCHW").build();
+		SDVariable y2 = sd.cnn().conv2d("y2", sd.nn().leakyRelu(sd.cnn().conv2d(x, w1, conv), alpha), w2, conv);
+		y2.mul(sd.constant(Nd4j.rand(DataType.FLOAT, 1, 5, 9, 8))).sum().rename("loss");
+		sd.setLossVariables("loss");
+		sd.createGradFunction();
+		SameDiff grad = sd.getFunction("grad");
+		if (oneDnn) OneDnnSession.install(grad);
+		Map<String, INDArray> out = new HashMap<>();
+		grad.output(Collections.emptyMap(), "y2", x.gradient().name(), w1.gradient().name(), w2.gradient().name()).forEach((n, a) -> out.put(n, a.dup()));
+		if (oneDnn) {
+			OneDnnSession session = (OneDnnSession) grad.getSessions().get(Thread.currentThread().getId());
+			assertEquals(1, session.handled("leakyrelu"), "the leaky ReLU through oneDNN");
+			assertEquals(1, session.handled("lrelu_bp"), "its gradient through oneDNN");
+		}
+		return out;
+	}
+
+	@Test
+	void leakyReluAndItsGradientEqualSameDiffs() {
+		for (double alpha : new double[] { 0.2, 0.01 }) {
+			Map<String, INDArray> expected = runLeaky(false, alpha), actual = runLeaky(true, alpha);
+			assertEquals(expected.keySet(), actual.keySet());
+			for (String name : expected.keySet()) {
+				INDArray e = expected.get(name), a = actual.get(name);
+				assertTrue(e.equalShapes(a), name);
+				double scale = Math.max(1, e.amaxNumber().doubleValue());
+				assertEquals(0, e.sub(a).amaxNumber().doubleValue() / scale, 1e-5, "slope " + alpha + " " + name);
+			}
+		}
+	}
 }
