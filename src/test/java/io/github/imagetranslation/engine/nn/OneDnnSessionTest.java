@@ -29,6 +29,17 @@ import io.github.imagetranslation.engine.nn.ops.ReflectionPadBp;
 /** Convolutions and their gradients through {@link OneDnnSession} against SameDiff's own execution. */
 class OneDnnSessionTest {
 
+	/** The same names with arrays of the same shapes and values, within {@code tolerance} relative to each array's largest magnitude (at least 1). */
+	private static void assertSameResults(Map<String, INDArray> expected, Map<String, INDArray> actual, double tolerance, String what) {
+		assertEquals(expected.keySet(), actual.keySet(), what);
+		for (String name : expected.keySet()) {
+			INDArray e = expected.get(name), a = actual.get(name);
+			assertTrue(e.equalShapes(a), what + " " + name);
+			double scale = Math.max(1, e.amaxNumber().doubleValue());
+			assertEquals(0, e.sub(a).amaxNumber().doubleValue() / scale, tolerance, what + " " + name);
+		}
+	}
+
 	@BeforeAll
 	static void prepare() {
 		NativeRuntime.prepare();
@@ -103,13 +114,7 @@ class OneDnnSessionTest {
 				int[] axes = (int[]) c[0];
 				boolean affine = (Boolean) c[1];
 				Map<String, INDArray> expected = run(false, 3, 3, 1, 1, 5, axes, affine), actual = run(true, 3, 3, 1, 1, 5, axes, affine);
-				assertEquals(expected.keySet(), actual.keySet());
-				for (String name : expected.keySet()) {
-					INDArray e = expected.get(name), a = actual.get(name);
-					double scale = Math.max(1, e.amaxNumber().doubleValue());
-					assertEquals(0, e.sub(a).amaxNumber().doubleValue() / scale, 1e-4,
-							java.util.Arrays.toString(axes) + (affine ? " affine " : " ") + name);
-				}
+				assertSameResults(expected, actual, 1e-4, java.util.Arrays.toString(axes) + (affine ? " affine" : ""));
 			}
 	}
 
@@ -118,13 +123,7 @@ class OneDnnSessionTest {
 		// in, kernel, stride, padding: 1 channel (the layouts oneDNN confuses), 7x7, strided, kernel 4 (the U-Net's)
 		for (int[] c : new int[][] { { 1, 7, 1, 3 }, { 3, 3, 2, 1 }, { 20, 4, 2, 1 }, { 16, 3, 1, 0 } }) {
 			Map<String, INDArray> expected = run(false, c[0], c[1], c[2], c[3], 11), actual = run(true, c[0], c[1], c[2], c[3], 11);
-			assertEquals(expected.keySet(), actual.keySet());
-			for (String name : expected.keySet()) {
-				INDArray e = expected.get(name), a = actual.get(name);
-				double scale = Math.max(1, e.amaxNumber().doubleValue());
-				assertTrue(e.equalShapes(a), name);
-				assertEquals(0, e.sub(a).amaxNumber().doubleValue() / scale, 1e-4, java.util.Arrays.toString(c) + " " + name);
-			}
+			assertSameResults(expected, actual, 1e-4, java.util.Arrays.toString(c));
 		}
 	}
 
@@ -157,13 +156,7 @@ class OneDnnSessionTest {
 	void reflectionPaddingAndItsOneOpGradientEqualSameDiffsSlices() {
 		for (int pad : new int[] { 1, 3 }) {
 			Map<String, INDArray> expected = runPadded(false, pad), actual = runPadded(true, pad);
-			assertEquals(expected.keySet(), actual.keySet());
-			for (String name : expected.keySet()) {
-				INDArray e = expected.get(name), a = actual.get(name);
-				assertTrue(e.equalShapes(a), name);
-				double scale = Math.max(1, e.amaxNumber().doubleValue());
-				assertEquals(0, e.sub(a).amaxNumber().doubleValue() / scale, 1e-5, "pad " + pad + " " + name);
-			}
+			assertSameResults(expected, actual, 1e-5, "pad " + pad);
 		}
 	}
 
@@ -214,13 +207,7 @@ class OneDnnSessionTest {
 		for (int[] c : new int[][] { { 32, 3, 0, 1 }, { 3, 4, 1, 0 }, { 1, 3, 0, 0 } }) {
 			Map<String, INDArray> expected = runTransposed(false, c[0], c[1], c[2], c[3] == 1),
 					actual = runTransposed(true, c[0], c[1], c[2], c[3] == 1);
-			assertEquals(expected.keySet(), actual.keySet());
-			for (String name : expected.keySet()) {
-				INDArray e = expected.get(name), a = actual.get(name);
-				assertTrue(e.equalShapes(a), name);
-				double scale = Math.max(1, e.amaxNumber().doubleValue());
-				assertEquals(0, e.sub(a).amaxNumber().doubleValue() / scale, 1e-4, java.util.Arrays.toString(c) + " " + name);
-			}
+			assertSameResults(expected, actual, 1e-4, java.util.Arrays.toString(c));
 		}
 	}
 
@@ -252,13 +239,7 @@ class OneDnnSessionTest {
 	void leakyReluAndItsGradientEqualSameDiffs() {
 		for (double alpha : new double[] { 0.2, 0.01 }) {
 			Map<String, INDArray> expected = runLeaky(false, alpha), actual = runLeaky(true, alpha);
-			assertEquals(expected.keySet(), actual.keySet());
-			for (String name : expected.keySet()) {
-				INDArray e = expected.get(name), a = actual.get(name);
-				assertTrue(e.equalShapes(a), name);
-				double scale = Math.max(1, e.amaxNumber().doubleValue());
-				assertEquals(0, e.sub(a).amaxNumber().doubleValue() / scale, 1e-5, "slope " + alpha + " " + name);
-			}
+			assertSameResults(expected, actual, 1e-5, "slope " + alpha);
 		}
 	}
 }
