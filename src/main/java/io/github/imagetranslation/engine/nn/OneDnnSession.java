@@ -58,8 +58,8 @@ public final class OneDnnSession extends InferenceSession {
 		String name = op.opName();
 		boolean transposed = "deconv2d".equals(name) || "deconv2d_bp".equals(name);
 		// small planes' forward transposed convolutions stay with libnd4j's own code (ConvolutionRouting's rule)
-		INDArray first = context.getInputArray(0);
-		boolean smallPlane = "deconv2d".equals(name) && first.rank() == 4 && !ConvolutionRouting.usesOneDnn(first.size(2) * first.size(3));
+		boolean smallPlane = "deconv2d".equals(name) && context.getInputArray(0).rank() == 4
+				&& !ConvolutionRouting.usesOneDnn(context.getInputArray(0).size(2) * context.getInputArray(0).size(3));
 		if ((transposed || "conv2d".equals(name) || "conv2d_bp".equals(name)) && !smallPlane && handles(context)) {
 			List<INDArray> in = context.getInputArrays();
 			List<INDArray> out = context.getOutputArrays();
@@ -134,12 +134,17 @@ public final class OneDnnSession extends InferenceSession {
 		return handled.getOrDefault(name, 0);
 	}
 
-	/** Whether the element-wise op in {@code context} has plain float arrays only. */
+	/** Whether the element-wise op in {@code context} has one output and plain float arrays only. */
 	private static boolean handlesElementWise(OpContext context) {
+		return context.getOutputArrays().size() == 1 && plainFloats(context);
+	}
+
+	/** Whether every input and output array in {@code context} is a plain float array. */
+	private static boolean plainFloats(OpContext context) {
 		for (List<INDArray> arrays : List.of(context.getInputArrays(), context.getOutputArrays()))
 			for (INDArray y : arrays)
 				if (y == null || y.dataType() != DataType.FLOAT || !OneDnnPrimitives.isPlain(y)) return false;
-		return context.getOutputArrays().size() == 1;
+		return true;
 	}
 
 	/**
@@ -151,11 +156,7 @@ public final class OneDnnSession extends InferenceSession {
 		List<Long> axes = a.subList(2, a.size());
 		boolean perChannel = axes.equals(List.of(0L, 1L)) || axes.equals(List.of(1L));
 		INDArray x = context.getInputArrays().get(0);
-		if (!perChannel || x.rank() != 4 || x.size(0) != 1 || context.getTArguments().isEmpty()) return false;
-		for (List<INDArray> arrays : List.of(context.getInputArrays(), context.getOutputArrays()))
-			for (INDArray y : arrays)
-				if (y == null || y.dataType() != DataType.FLOAT || !OneDnnPrimitives.isPlain(y)) return false;
-		return true;
+		return perChannel && x.rank() == 4 && x.size(0) == 1 && !context.getTArguments().isEmpty() && plainFloats(context);
 	}
 
 	/**
@@ -168,9 +169,6 @@ public final class OneDnnSession extends InferenceSession {
 		if (a.size() < 10 || !a.get(0).equals(a.get(1)) || !a.get(2).equals(a.get(3)) || !a.get(4).equals(a.get(5)) || a.get(6) != 1
 				|| a.get(7) != 1 || a.get(8) != 0 || a.get(9) != 0 || (a.size() > 10 && a.get(10) != 0))
 			return false;
-		for (List<INDArray> arrays : List.of(context.getInputArrays(), context.getOutputArrays()))
-			for (INDArray x : arrays)
-				if (x == null || x.dataType() != DataType.FLOAT || !OneDnnPrimitives.isPlain(x)) return false;
-		return context.getInputArrays().get(0).rank() == 4;
+		return plainFloats(context) && context.getInputArrays().get(0).rank() == 4;
 	}
 }
