@@ -137,6 +137,20 @@ final class OneDnnPrimitives {
 	}
 
 	/**
+	 * The layout of ND4J's weights, {@code [kH, kW, in, out]} for a convolution or {@code [kH, kW, out, in]} for a
+	 * transposed one, seen as oneDNN's logical {@code (out, in, kH, kW)}.
+	 */
+	private static memory.desc ndWeights(long in, long out, int k, boolean transposed) {
+		return new memory.desc(new long[] { out, in, k, k }, memory.data_type.f32,
+				transposed ? new long[] { in, 1, k * in * out, in * out } : new long[] { 1, out, k * in * out, in * out });
+	}
+
+	/** A bias of {@code out} values, or oneDNN's "no bias" (a zero description). */
+	private static memory.desc biasOrNone(boolean bias, long out) {
+		return bias ? plain(new long[] { out }) : new memory.desc();
+	}
+
+	/**
 	 * Convolution of {@code x} (logical shape {@code [n, in, h, w]}, laid out as {@code layout} says) with weights
 	 * {@code [k, k, in, out]}, optional bias {@code [out]}, stride and zero padding on every side; a new array.
 	 */
@@ -146,15 +160,10 @@ final class OneDnnPrimitives {
 		long[] dst = { shape[0], out, (shape[2] + 2L * pad - k) / stride + 1, (shape[3] + 2L * pad - k) / stride + 1 };
 		Convolution c = (Convolution) kept(name + Arrays.toString(shape) + kind(layout), () -> {
 			long[] padding = { pad, pad }, strides = { stride, stride };
-			convolution_forward.desc d = bias == null
-					? new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_direct, source(shape, layout),
-							any(new long[] { out, in, k, k }), result(dst), strides, padding, padding)
-					: new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_direct, source(shape, layout),
-							any(new long[] { out, in, k, k }), plain(new long[] { out }), result(dst), strides, padding, padding);
-			convolution_forward.primitive_desc made = new convolution_forward.primitive_desc(d, cpu);
-			// [kH, kW, in, out] seen as oneDNN's (out, in, kH, kW)
-			memory.desc userWeights = new memory.desc(new long[] { out, in, k, k }, memory.data_type.f32,
-					new long[] { 1, out, k * in * out, in * out });
+			convolution_forward.primitive_desc made = new convolution_forward.primitive_desc(new convolution_forward.desc(
+					dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_direct, source(shape, layout), any(new long[] { out, in, k, k }),
+					biasOrNone(bias != null, out), result(dst), strides, padding, padding), cpu);
+			memory.desc userWeights = ndWeights(in, out, k, false);
 			return new Convolution(new convolution_forward(made), made, userWeights, dst);
 		});
 		return c.run(name, x, layout, shape, weights, bias);
@@ -172,16 +181,10 @@ final class OneDnnPrimitives {
 		Convolution c = (Convolution) kept(name + Arrays.toString(shape) + kind(layout), () -> {
 			long before = k == 4 ? 1 : 0, after = 1;
 			long[] strides = { 2, 2 }, padBefore = { before, before }, padAfter = { after, after };
-			deconvolution_forward.desc d = bias == null
-					? new deconvolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.deconvolution_direct,
-							source(shape, layout), any(new long[] { out, in, k, k }), result(dst), strides, padBefore, padAfter)
-					: new deconvolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.deconvolution_direct,
-							source(shape, layout), any(new long[] { out, in, k, k }), plain(new long[] { out }), result(dst), strides, padBefore,
-							padAfter);
-			deconvolution_forward.primitive_desc made = new deconvolution_forward.primitive_desc(d, cpu);
-			// [kH, kW, out, in] seen as oneDNN's (out, in, kH, kW)
-			memory.desc userWeights = new memory.desc(new long[] { out, in, k, k }, memory.data_type.f32,
-					new long[] { in, 1, k * out * in, out * in });
+			deconvolution_forward.primitive_desc made = new deconvolution_forward.primitive_desc(new deconvolution_forward.desc(
+					dnnl.prop_kind.forward_inference, dnnl.algorithm.deconvolution_direct, source(shape, layout), any(new long[] { out, in, k, k }),
+					biasOrNone(bias != null, out), result(dst), strides, padBefore, padAfter), cpu);
+			memory.desc userWeights = ndWeights(in, out, k, true);
 			return new Convolution(new deconvolution_forward(made), made, userWeights, dst);
 		});
 		return c.run(name, x, layout, shape, weights, bias);
@@ -294,7 +297,7 @@ final class OneDnnPrimitives {
 		/** The forward primitive's description: one of the two is null. */
 		final convolution_forward.primitive_desc convolutionDesc;
 		final deconvolution_forward.primitive_desc deconvolutionDesc;
-		final memory.desc plainSrc, plainDst, plainWeights, vector;
+		final memory.desc plainSrc, plainDst, plainWeights, vector, biasDesc;
 		final long[] srcDims, dstDims, weightDims, strides, padding;
 		private Bound forward, backwardData, backwardWeights;
 		/** The primitives' layouts, read once when each is made. */
@@ -311,27 +314,18 @@ final class OneDnnPrimitives {
 			weightDims = new long[] { out, in, k, k };
 			plainSrc = plain(srcDims);
 			plainDst = plain(dstDims);
-			// ND4J's [kH, kW, in, out] (convolution) or [kH, kW, out, in] (transposed) seen as oneDNN's (out, in, kH, kW)
-			plainWeights = new memory.desc(weightDims, memory.data_type.f32,
-					transposed ? new long[] { in, 1, k * in * out, in * out } : new long[] { 1, out, k * in * out, in * out });
+			plainWeights = ndWeights(in, out, k, transposed);
 			vector = bias ? plain(new long[] { out }) : null;
 			strides = new long[] { stride, stride };
 			padding = new long[] { pad, pad };
+			biasDesc = biasOrNone(bias, out);
 			if (transposed) {
-				deconvolution_forward.desc d = bias
-						? new deconvolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.deconvolution_direct, any(srcDims),
-								any(weightDims), vector, any(dstDims), strides, padding, padding)
-						: new deconvolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.deconvolution_direct, any(srcDims),
-								any(weightDims), any(dstDims), strides, padding, padding);
-				deconvolutionDesc = new deconvolution_forward.primitive_desc(d, cpu);
+				deconvolutionDesc = new deconvolution_forward.primitive_desc(new deconvolution_forward.desc(dnnl.prop_kind.forward_training,
+						dnnl.algorithm.deconvolution_direct, any(srcDims), any(weightDims), biasDesc, any(dstDims), strides, padding, padding), cpu);
 				convolutionDesc = null;
 			} else {
-				convolution_forward.desc d = bias
-						? new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, any(srcDims),
-								any(weightDims), vector, any(dstDims), strides, padding, padding)
-						: new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, any(srcDims),
-								any(weightDims), any(dstDims), strides, padding, padding);
-				convolutionDesc = new convolution_forward.primitive_desc(d, cpu);
+				convolutionDesc = new convolution_forward.primitive_desc(new convolution_forward.desc(dnnl.prop_kind.forward_training,
+						dnnl.algorithm.convolution_direct, any(srcDims), any(weightDims), biasDesc, any(dstDims), strides, padding, padding), cpu);
 				deconvolutionDesc = null;
 			}
 		}
@@ -361,11 +355,9 @@ final class OneDnnPrimitives {
 							new deconvolution_backward_data.desc(dnnl.algorithm.deconvolution_direct, anySrc, anyWeights, anyDst, strides, padding,
 									padding),
 							cpu, deconvolutionDesc);
-					deconvolution_backward_weights.primitive_desc g = new deconvolution_backward_weights.primitive_desc(vector != null
-							? new deconvolution_backward_weights.desc(dnnl.algorithm.deconvolution_direct, anySrc, anyWeights, vector, anyDst, strides,
-									padding, padding)
-							: new deconvolution_backward_weights.desc(dnnl.algorithm.deconvolution_direct, anySrc, anyWeights, anyDst, strides, padding,
-									padding),
+					deconvolution_backward_weights.primitive_desc g = new deconvolution_backward_weights.primitive_desc(
+							new deconvolution_backward_weights.desc(dnnl.algorithm.deconvolution_direct, anySrc, anyWeights, biasDesc, anyDst, strides,
+									padding, padding),
 							cpu, deconvolutionDesc);
 					backwardData = new Bound(new deconvolution_backward_data(d));
 					backwardWeights = new Bound(new deconvolution_backward_weights(g));
@@ -375,11 +367,9 @@ final class OneDnnPrimitives {
 					convolution_backward_data.primitive_desc d = new convolution_backward_data.primitive_desc(
 							new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, anyDst, strides, padding, padding),
 							cpu, convolutionDesc);
-					convolution_backward_weights.primitive_desc g = new convolution_backward_weights.primitive_desc(vector != null
-							? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, vector, anyDst, strides,
-									padding, padding)
-							: new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, anyDst, strides, padding,
-									padding),
+					convolution_backward_weights.primitive_desc g = new convolution_backward_weights.primitive_desc(
+							new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, biasDesc, anyDst, strides,
+									padding, padding),
 							cpu, convolutionDesc);
 					backwardData = new Bound(new convolution_backward_data(d));
 					backwardWeights = new Bound(new convolution_backward_weights(g));
@@ -704,11 +694,37 @@ final class OneDnnPrimitives {
 			throw new IllegalArgumentException("Cannot pad axis " + axis + " of " + Arrays.toString(shape) + " by reflection by " + pad);
 	}
 
-	/** The copies of one reflection padding: the middle, then each border line from the line it mirrors. */
-	private static final class Reflection extends Kept {
-		final memory.desc whole;
-		final Bound middle;
+	/**
+	 * A middle copy followed by line copies, each a kept re-order: the middle from one array into the target, the
+	 * lines from another (or the target itself) into the target.
+	 */
+	private abstract static class Copies extends Kept {
+		Bound middle;
 		final List<Bound> lines = new ArrayList<>();
+
+		void run(Pointer middleSource, Pointer lineSource, Pointer target) {
+			execute(middle, middleSource, target);
+			for (Bound line : lines)
+				execute(line, lineSource, target);
+		}
+
+		private static void execute(Bound copy, Pointer from, Pointer to) {
+			copy.set(dnnl.DNNL_ARG_FROM, copy.from, from);
+			copy.set(dnnl.DNNL_ARG_TO, copy.to, to);
+			copy.execute();
+		}
+
+		@Override
+		void close() {
+			middle.close();
+			for (Bound line : lines)
+				line.close();
+		}
+	}
+
+	/** The copies of one reflection padding: the middle, then each border line from the line it mirrors. */
+	private static final class Reflection extends Copies {
+		final memory.desc whole;
 
 		/** Rows padded by {@code padH} and columns by {@code padW} (either may be 0). */
 		Reflection(memory.desc from, long[] shape, int padH, int padW, memory.desc whole) {
@@ -733,22 +749,9 @@ final class OneDnnPrimitives {
 					false));
 		}
 
+		/** Pads {@code source} into {@code target}: the border lines are copied from inside the target. */
 		void run(Pointer source, Pointer target) {
-			middle.set(dnnl.DNNL_ARG_FROM, middle.from, source);
-			middle.set(dnnl.DNNL_ARG_TO, middle.to, target);
-			middle.execute();
-			for (Bound line : lines) {
-				line.set(dnnl.DNNL_ARG_FROM, line.from, target);
-				line.set(dnnl.DNNL_ARG_TO, line.to, target);
-				line.execute();
-			}
-		}
-
-		@Override
-		void close() {
-			middle.close();
-			for (Bound line : lines)
-				line.close();
+			run(source, target, target);
 		}
 	}
 
@@ -756,9 +759,7 @@ final class OneDnnPrimitives {
 	 * The gradient of a reflection padding of one axis, between plain arrays: the middle lines copied, then each
 	 * border line added onto the line it was copied from.
 	 */
-	private static final class Fold extends Kept {
-		final Bound middle;
-		final List<Bound> lines = new ArrayList<>();
+	private static final class Fold extends Copies {
 
 		Fold(long[] shape, int axis, int pad) {
 			long[] padded = shape.clone();
@@ -775,23 +776,9 @@ final class OneDnnPrimitives {
 			}
 		}
 
+		/** Folds the padded {@code gradient} into {@code target}. */
 		void run(Pointer gradient, Pointer target) {
-			run(middle, gradient, target);
-			for (Bound line : lines)
-				run(line, gradient, target);
-		}
-
-		private static void run(Bound copy, Pointer gradient, Pointer target) {
-			copy.set(dnnl.DNNL_ARG_FROM, copy.from, gradient);
-			copy.set(dnnl.DNNL_ARG_TO, copy.to, target);
-			copy.execute();
-		}
-
-		@Override
-		void close() {
-			middle.close();
-			for (Bound line : lines)
-				line.close();
+			run(gradient, gradient, target);
 		}
 	}
 
