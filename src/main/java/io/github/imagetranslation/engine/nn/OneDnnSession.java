@@ -95,10 +95,10 @@ public final class OneDnnSession extends InferenceSession {
 			handled.merge(name, 1, Integer::sum);
 			return ExecutionResult.createFrom(op, context);
 		}
-		if (("leakyrelu".equals(name) || "lrelu_bp".equals(name)) && handlesElementWise(context)) {
+		if (("leakyrelu".equals(name) || "lrelu_bp".equals(name) || "relu_bp".equals(name)) && handlesElementWise(context)) {
 			INDArray x = context.getInputArray(0), out = context.getOutputArray(0);
 			if ("leakyrelu".equals(name)) primitives.trainingLeakyRelu(x, out, ((ScalarOp) op).scalar().getDouble(0));
-			else primitives.trainingLeakyReluBackward(x, context.getInputArray(1), out, context.getTArguments().get(0));
+			else primitives.trainingLeakyReluBackward(x, context.getInputArray(1), out, "relu_bp".equals(name) ? 0 : context.getTArguments().get(0));
 			handled.merge(name, 1, Integer::sum);
 			return ExecutionResult.createFrom(op, context);
 		}

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import io.github.imagetranslation.engine.nn.ops.Normalize;
 import io.github.imagetranslation.engine.nn.ops.NormalizeBp;
 import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
 import io.github.imagetranslation.engine.nn.ops.ReflectionPadBp;
+import io.github.imagetranslation.engine.nn.ops.Relu;
 
 /** Convolutions and their gradients through {@link OneDnnSession} against SameDiff's own execution. */
 class OneDnnSessionTest {
@@ -211,15 +213,18 @@ class OneDnnSessionTest {
 		}
 	}
 
-	/** Output and gradients of a leaky ReLU of slope {@code alpha} between two convolutions. */
-	private static Map<String, INDArray> runLeaky(boolean oneDnn, double alpha) {
+	/**
+	 * Output and gradients of an activation between two convolutions; with oneDNN, checks that the ops named
+	 * {@code throughOneDnn} ran through it once each.
+	 */
+	private static Map<String, INDArray> runActivation(boolean oneDnn, UnaryOperator<SDVariable> activation, String... throughOneDnn) {
 		Nd4j.getRandom().setSeed(23);
 		SameDiff sd = SameDiff.create();
 		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, 3, 9, 8).subi(0.5));
 		SDVariable w1 = sd.var("w1", Nd4j.rand(DataType.FLOAT, 3, 3, 3, 16).subi(0.5));
 		SDVariable w2 = sd.var("w2", Nd4j.rand(DataType.FLOAT, 3, 3, 16, 5).subi(0.5));
 		Conv2DConfig conv = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dataFormat("NCHW").build();
-		SDVariable y2 = sd.cnn().conv2d("y2", sd.nn().leakyRelu(sd.cnn().conv2d(x, w1, conv), alpha), w2, conv);
+		SDVariable y2 = sd.cnn().conv2d("y2", activation.apply(sd.cnn().conv2d(x, w1, conv)), w2, conv);
 		y2.mul(sd.constant(Nd4j.rand(DataType.FLOAT, 1, 5, 9, 8))).sum().rename("loss");
 		sd.setLossVariables("loss");
 		sd.createGradFunction();
@@ -229,8 +234,8 @@ class OneDnnSessionTest {
 		grad.output(Collections.emptyMap(), "y2", x.gradient().name(), w1.gradient().name(), w2.gradient().name()).forEach((n, a) -> out.put(n, a.dup()));
 		if (oneDnn) {
 			OneDnnSession session = (OneDnnSession) grad.getSessions().get(Thread.currentThread().getId());
-			assertEquals(1, session.handled("leakyrelu"), "the leaky ReLU through oneDNN");
-			assertEquals(1, session.handled("lrelu_bp"), "its gradient through oneDNN");
+			for (String op : throughOneDnn)
+				assertEquals(1, session.handled(op), op + " through oneDNN");
 		}
 		return out;
 	}
@@ -238,8 +243,18 @@ class OneDnnSessionTest {
 	@Test
 	void leakyReluAndItsGradientEqualSameDiffs() {
 		for (double alpha : new double[] { 0.2, 0.01 }) {
-			Map<String, INDArray> expected = runLeaky(false, alpha), actual = runLeaky(true, alpha);
+			UnaryOperator<SDVariable> leaky = v -> v.getSameDiff().nn().leakyRelu(v, alpha);
+			Map<String, INDArray> expected = runActivation(false, leaky), actual = runActivation(true, leaky, "leakyrelu", "lrelu_bp");
 			assertSameResults(expected, actual, 1e-5, "slope " + alpha);
 		}
+	}
+
+	@Test
+	void reluGradientEqualsLibnd4jsAndIsZeroWhereTheOutputIsZero() {
+		UnaryOperator<SDVariable> relu = v -> Relu.relu(v.getSameDiff(), v);
+		Map<String, INDArray> expected = runActivation(false, relu), actual = runActivation(true, relu, "relu_bp");
+		assertSameResults(expected, actual, 1e-5, "ReLU");
+		UnaryOperator<SDVariable> ownRelu = v -> v.getSameDiff().nn().relu(v, 0);
+		assertSameResults(runActivation(false, ownRelu), actual, 1e-5, "SameDiff's own ReLU");
 	}
 }

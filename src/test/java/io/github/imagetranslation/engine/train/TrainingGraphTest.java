@@ -4,17 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.github.imagetranslation.engine.nn.NativeRuntime;
@@ -66,5 +72,70 @@ class TrainingGraphTest {
 			graph.release(second, feeds);
 			graph.releaseMemory();
 		}
+	}
+
+	@Test
+	void afterTheFirstRunsEveryArrayARunNeedsIsOneItHadBefore() {
+		// Arrays the session never frees are replaced by new ones in every run; here an array is needed by several
+		// ops and arrays of several shapes come and go, forward and backward.
+		NativeRuntime.prepare();
+		Nd4j.getRandom().setSeed(6);
+		SameDiff sd = SameDiff.create();
+		SDVariable x = sd.placeHolder("x", DataType.FLOAT, 1, 2, 6, 6);
+		SDVariable h = sd.nn().relu(sd.cnn().conv2d(x, sd.var("w1", Nd4j.rand(DataType.FLOAT, 3, 3, 2, 4).subi(0.5)), CONV), 0);
+		SDVariable y = sd.cnn().conv2d(h.mul(h).add(h), sd.var("w2", Nd4j.rand(DataType.FLOAT, 3, 3, 4, 3).subi(0.5)), CONV);
+		y.mul(h.sum(1).reshape(1, 1, 6, 6)).sum().rename("loss");
+		for (boolean oneDnn : new boolean[] { false, true }) {
+			TrainingGraph graph = new TrainingGraph(sd, "loss", List.of("w1", "w2"), oneDnn);
+			Set<INDArray> handedOut = Collections.newSetFromMap(new IdentityHashMap<>());
+			Map<String, INDArray> feeds = Map.of("x", Nd4j.rand(DataType.FLOAT, 1, 2, 6, 6));
+			for (int run = 0; run < 5; run++) {
+				if (run == 1) {
+					InferenceSession session = sd.getFunction("grad").getSessions().get(Thread.currentThread().getId());
+					session.setMmgr(new OutputArrayPool(new Recording(session.getMmgr(), handedOut)));
+				}
+				int before = handedOut.size();
+				graph.release(graph.run(feeds, List.of("loss")), feeds);
+				if (run >= 3) assertEquals(before, handedOut.size(), "oneDNN " + oneDnn + ", run " + run + ": new arrays");
+			}
+			graph.releaseMemory();
+		}
+	}
+
+	/** A session memory manager that records every array it hands out. */
+	private static final class Recording implements SessionMemMgr {
+		private final SessionMemMgr inner;
+		private final Set<INDArray> handedOut;
+
+		Recording(SessionMemMgr inner, Set<INDArray> handedOut) {
+			this.inner = inner;
+			this.handedOut = handedOut;
+		}
+
+		@Override
+		public INDArray allocate(boolean detached, DataType dataType, long... shape) {
+			INDArray a = inner.allocate(detached, dataType, shape);
+			handedOut.add(a);
+			return a;
+		}
+
+		@Override
+		public INDArray allocate(boolean detached, LongShapeDescriptor descriptor) {
+			INDArray a = inner.allocate(detached, descriptor);
+			handedOut.add(a);
+			return a;
+		}
+
+		@Override
+		public INDArray ulike(INDArray arr) { return inner.ulike(arr); }
+
+		@Override
+		public INDArray dup(INDArray arr) { return inner.dup(arr); }
+
+		@Override
+		public void release(INDArray array) { inner.release(array); }
+
+		@Override
+		public void close() { inner.close(); }
 	}
 }
