@@ -1,5 +1,6 @@
 package io.github.imagetranslation.engine.nn;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -61,16 +62,18 @@ public final class ParameterStore {
 		return created;
 	}
 
+	/**
+	 * Draws the values straight into the array's native memory: drawn into a Java array first, a U-Net's 42 million
+	 * weights were 170 MB of Java garbage that grew the heap (and the process's resident memory) for good.
+	 */
 	private INDArray create(long[] shape, Init init) {
-		long n = 1;
-		for (long s : shape) n *= s;
-		float[] values = new float[Math.toIntExact(n)];
-		if (init != Init.ZERO) {
-			double mean = init == Init.SCALE ? 1 : 0;
-			for (int i = 0; i < values.length; i++)
-				values[i] = (float) (mean + INIT_STD * random.nextGaussian());
-		}
-		return Nd4j.create(values, shape, 'c').castTo(DataType.FLOAT);
+		if (init == Init.ZERO) return Nd4j.zeros(DataType.FLOAT, shape);
+		INDArray created = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+		FloatBuffer values = created.data().asNioFloat();
+		double mean = init == Init.SCALE ? 1 : 0;
+		for (int i = 0, n = Math.toIntExact(created.length()); i < n; i++)
+			values.put(i, (float) (mean + INIT_STD * random.nextGaussian()));
+		return created;
 	}
 
 	/** All parameters in creation order (read-only view; the arrays themselves are live). */

@@ -61,6 +61,10 @@ final class TrainingGraph {
 			return null;
 		});
 		gradFn = sd.getFunction("grad");
+		// Building the gradient function leaves 100-200 MB of Java garbage and a heap grown to hold it; collected
+		// now, the heap shrinks and gives the pages back before training allocates its native arrays (peak resident
+		// memory of a pix2pix run 1366 -> 1303 MB, CycleGAN 128 px 1548 -> 1468 MB). Once per trainer.
+		System.gc();
 		for (String p : parameters) {
 			SDVariable g = sd.getVariable(p).getGradient();
 			if (g != null) gradientNames.put(p, g.name());
