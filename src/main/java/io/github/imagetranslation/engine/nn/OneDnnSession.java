@@ -122,11 +122,15 @@ public final class OneDnnSession extends InferenceSession {
 	 * function only with this session {@link #install installed}.
 	 */
 	public static void createGradFunction(SameDiff sd) {
-		if (OneDnnPrimitives.available()) ReflectionPad.withOneOpGradients(() -> {
+		if (OneDnnPrimitives.available()) {
+			ReflectionPad.withOneOpGradients(() -> {
+				sd.createGradFunction();
+				return null;
+			});
+			PaddingRecomputation.rewrite(sd.getFunction("grad"));
+		} else {
 			sd.createGradFunction();
-			return null;
-		});
-		else sd.createGradFunction();
+		}
 	}
 
 	/** How many ops called {@code name} ran through oneDNN in this session. */

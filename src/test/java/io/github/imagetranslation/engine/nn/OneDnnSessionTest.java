@@ -16,6 +16,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
@@ -144,12 +150,30 @@ class OneDnnSessionTest {
 		else sd.createGradFunction();
 		SameDiff grad = sd.getFunction("grad");
 		if (oneDnn) OneDnnSession.install(grad);
+		List<String> order = new ArrayList<>();
+		grad.addListeners(new BaseListener() {
+			@Override
+			public boolean isActive(Operation operation) { return true; }
+
+			@Override
+			public void opExecution(SameDiff s, At at, MultiDataSet batch, SameDiffOp op, OpContext context, INDArray[] outputs) {
+				order.add(op.getName());
+			}
+		});
 		Map<String, INDArray> out = new HashMap<>();
 		grad.output(Collections.emptyMap(), "y", x.gradient().name(), w.gradient().name()).forEach((n, a) -> out.put(n, a.dup()));
 		if (oneDnn) {
 			OneDnnSession session = (OneDnnSession) grad.getSessions().get(Thread.currentThread().getId());
-			assertEquals(2, session.handled(ReflectionPad.NAME), "both axes padded through oneDNN");
+			assertEquals(4, session.handled(ReflectionPad.NAME), "both axes padded through oneDNN, forward and again for the gradient");
 			assertEquals(2, session.handled(ReflectionPadBp.NAME), "both axes' gradients as one op each");
+			SameDiffOp convGradient = grad.getOps().values().stream().filter(o -> "conv2d_bp".equals(o.getOp().opName())).findFirst().get();
+			List<String> convInputs = convGradient.getInputsToOp();
+			String gradientArrives = grad.getVariables().get(convInputs.get(convInputs.size() - 1)).getOutputOfOp();
+			String paddedAgain = grad.getVariables().get(convInputs.get(0)).getOutputOfOp();
+			String rowsAgain = grad.getVariables().get(grad.getOps().get(paddedAgain).getInputsToOp().get(0)).getOutputOfOp();
+			assertTrue(order.indexOf(rowsAgain) > order.indexOf(gradientArrives) && order.indexOf(gradientArrives) >= 0,
+					"the padding is made again once the convolution's gradient arrives: " + order);
+			assertTrue(order.indexOf(paddedAgain) < order.indexOf(convGradient.getName()));
 		}
 		return out;
 	}

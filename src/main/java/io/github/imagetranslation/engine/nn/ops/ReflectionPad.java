@@ -92,6 +92,20 @@ public final class ReflectionPad extends NativeAlias {
 		}
 	}
 
+	/**
+	 * The same padding as this op's, of {@code input}, as a new op in {@code sd} (a graph holding this op's index
+	 * list under the same name, such as the gradient function built from this op's graph).
+	 */
+	public SDVariable again(SameDiff sd, SDVariable input) {
+		SDVariable indices = sd.getVariable(sameDiff.getOps().get(getOwnName()).getInputsToOp().get(1));
+		return new ReflectionPad(sd, input, indices, padAxis, padding, axisLength).outputVariable();
+	}
+
+	/** The padded axis of this op (2: rows, 3: columns). */
+	public int axis() {
+		return padAxis;
+	}
+
 	/** The padded axis (2: rows, 3: columns) of the op run with {@code context}. */
 	public static int axis(OpContext context) {
 		return Math.toIntExact(context.getIArguments().get(0));
