@@ -24,6 +24,8 @@ public final class AdamOptimizer {
 	private final double beta2;
 	private final double epsilon;
 	private int steps;
+	/** The current step's size and learning rate (see {@link #startStep}). */
+	private double stepSize, stepLr;
 
 	public AdamOptimizer(Map<String, INDArray> params, double beta1, double beta2, double epsilon) {
 		this.params = new LinkedHashMap<>(params);
@@ -38,34 +40,57 @@ public final class AdamOptimizer {
 
 	/**
 	 * Applies one step with learning rate {@code lr}; the gradient arrays may be overwritten. Parameters without a
-	 * gradient (none reached them) are left alone. Plain arrays are updated in one pass of a Java loop over their
-	 * native memory, split between threads: libnd4j's native Adam took 136 ms for 42 million weights (a pix2pix
-	 * U-Net's) where this loop, which also applies the update, takes about 60 ms, close to the memory's speed.
-	 * Other arrays (views) go through libnd4j's op, which computes the same.
+	 * gradient (none reached them) are left alone.
 	 */
 	public void step(Map<String, INDArray> gradients, double lr) {
+		startStep(lr);
+		for (String name : params.keySet()) {
+			INDArray g = gradients.get(name);
+			if (g != null) update(name, g);
+		}
+	}
+
+	/**
+	 * Starts a step with learning rate {@code lr}: each parameter then moves when {@link #update} gives it its
+	 * gradient, which may be while the gradients of others are still being computed.
+	 */
+	public void startStep(double lr) {
 		double t = steps + 1;
 		// libnd4j's Adam: the bias corrections folded into the step size, epsilon where that is not finite
-		double stepSize = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-		if (Double.isNaN(stepSize) || Double.isInfinite(stepSize) || stepSize == 0) stepSize = epsilon;
-		List<Runnable> chunks = new ArrayList<>();
-		for (Map.Entry<String, INDArray> e : params.entrySet()) {
-			INDArray g = gradients.get(e.getKey()), p = e.getValue(), mp = m.get(e.getKey()), vp = v.get(e.getKey());
-			if (g == null) continue;
-			if (plain(p) && plain(g) && plain(mp) && plain(vp) && p.length() == g.length()) {
-				float a = (float) stepSize;
-				for (long from = 0; from < p.length(); from += CHUNK) {
-					int start = (int) from, end = (int) Math.min(p.length(), from + CHUNK);
-					chunks.add(() -> update(p.data().asNioFloat(), g.data().asNioFloat(), mp.data().asNioFloat(), vp.data().asNioFloat(), start,
-							end, a));
-				}
-			} else {
-				Nd4j.exec(new AdamUpdater(g, vp, mp, lr, beta1, beta2, epsilon, steps));
-				p.subi(g);
-			}
-		}
-		chunks.parallelStream().forEach(Runnable::run);
+		double size = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+		stepSize = Double.isNaN(size) || Double.isInfinite(size) || size == 0 ? epsilon : size;
+		stepLr = lr;
 		steps++;
+	}
+
+	/** Whether {@code name} is one of this optimiser's parameters. */
+	public boolean updates(String name) {
+		return params.containsKey(name);
+	}
+
+	/**
+	 * Moves parameter {@code name} by this step's update for gradient {@code g} (which may be overwritten).
+	 * Plain arrays are updated in one pass of a Java loop over their native memory, split between threads:
+	 * libnd4j's native Adam took 136 ms for 42 million weights (a pix2pix U-Net's) where this loop, which also
+	 * applies the update, takes about 60 ms, close to the memory's speed. Other arrays (views) go through
+	 * libnd4j's op, which computes the same.
+	 */
+	public void update(String name, INDArray g) {
+		INDArray p = params.get(name), mp = m.get(name), vp = v.get(name);
+		if (plain(p) && plain(g) && plain(mp) && plain(vp) && p.length() == g.length()) {
+			float a = (float) stepSize;
+			List<Runnable> chunks = new ArrayList<>();
+			for (long from = 0; from < p.length(); from += CHUNK) {
+				int start = (int) from, end = (int) Math.min(p.length(), from + CHUNK);
+				chunks.add(() -> update(p.data().asNioFloat(), g.data().asNioFloat(), mp.data().asNioFloat(), vp.data().asNioFloat(), start, end,
+						a));
+			}
+			if (chunks.size() == 1) chunks.get(0).run();
+			else chunks.parallelStream().forEach(Runnable::run);
+		} else {
+			Nd4j.exec(new AdamUpdater(g, vp, mp, stepLr, beta1, beta2, epsilon, steps - 1));
+			p.subi(g);
+		}
 	}
 
 	/** Elements per task of the parallel update. */

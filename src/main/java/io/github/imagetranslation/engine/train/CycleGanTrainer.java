@@ -123,7 +123,7 @@ public final class CycleGanTrainer extends GanTrainer {
 		dropoutSites = layers.dropoutSites();
 		// oneDNN's convolutions (OneDnnSession): an iteration at 128 px took 2.7-3.4 s against 3.2-3.4 s with ND4J's,
 		// at 256 px 13.0 s against 17.7 s (alternated runs, bench/run)
-		graph = new TrainingGraph(sd, "loss", params.arrays().keySet(), true);
+		graph = new TrainingGraph(sd, "loss", params.arrays().keySet(), true, false);
 		Map<String, INDArray> g = new LinkedHashMap<>(params.withPrefix(G_AB));
 		g.putAll(params.withPrefix(G_BA));
 		Map<String, INDArray> d = new LinkedHashMap<>(params.withPrefix(D_A));
@@ -202,6 +202,9 @@ public final class CycleGanTrainer extends GanTrainer {
 		ImagePool.Choice[] choicesB = feedPool(feeds, "B", poolB, n, cb, p);
 		for (SameDiffLayers.DropoutSite site : dropoutSites)
 			feeds.put(site.placeholder, dropoutMask(site));
+		// gradients after the run: handed over during it (as pix2pix does), the peak memory of a 128 px iteration
+		// was 1385/1388 -> 1416/1444 MB and the time 2.14/2.38 -> 2.20/2.62 s in two alternated pairs (the peak is
+		// the activations at the end of the forward pass, before any gradient exists)
 		OutAndGrad result = graph.run(feeds, outputs);
 		Map<String, INDArray> out = result.getOutputs();
 		Map<String, Double> losses = new LinkedHashMap<>();

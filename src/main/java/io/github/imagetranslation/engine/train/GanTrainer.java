@@ -128,6 +128,23 @@ public abstract class GanTrainer {
 	}
 
 	/** The generators' and the discriminators' optimiser under the names their state is saved with. */
+	/**
+	 * Starts a step of every optimiser with learning rate {@code lr}; returns what hands each gradient of a run to
+	 * the optimiser of its parameter.
+	 */
+	static TrainingGraph.GradientConsumer startSteps(double lr, AdamOptimizer... optimizers) {
+		for (AdamOptimizer o : optimizers)
+			o.startStep(lr);
+		return (parameter, gradient) -> {
+			for (AdamOptimizer o : optimizers)
+				if (o.updates(parameter)) {
+					o.update(parameter, gradient);
+					return;
+				}
+			throw new IllegalStateException("No optimiser updates " + parameter);
+		};
+	}
+
 	static Map<String, AdamOptimizer> optimizers(AdamOptimizer generators, AdamOptimizer discriminators) {
 		Map<String, AdamOptimizer> m = new LinkedHashMap<>();
 		m.put("opt_G", generators);

@@ -3,6 +3,7 @@ package io.github.imagetranslation.engine.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -52,7 +54,7 @@ class TrainingGraphTest {
 		Nd4j.getRandom().setSeed(5);
 		INDArray w = Nd4j.rand(DataType.FLOAT, 3, 3, 2, 4).subi(0.5), lossWeights = Nd4j.rand(DataType.FLOAT, 1, 4, 5, 5);
 		for (boolean oneDnn : new boolean[] { false, true }) {
-			TrainingGraph graph = new TrainingGraph(graph(w, lossWeights), "loss", List.of("w"), oneDnn);
+			TrainingGraph graph = new TrainingGraph(graph(w, lossWeights), "loss", List.of("w"), oneDnn, false);
 			INDArray x1 = Nd4j.rand(DataType.FLOAT, 1, 2, 5, 5), x2 = Nd4j.rand(DataType.FLOAT, 1, 2, 5, 5).muli(-3);
 			Map<String, INDArray> feeds = new HashMap<>(Map.of("x", x1));
 			OutAndGrad first = graph.run(feeds, List.of("loss", "x"));
@@ -79,26 +81,88 @@ class TrainingGraphTest {
 		// Arrays the session never frees are replaced by new ones in every run; here an array is needed by several
 		// ops and arrays of several shapes come and go, forward and backward.
 		NativeRuntime.prepare();
-		Nd4j.getRandom().setSeed(6);
-		SameDiff sd = SameDiff.create();
-		SDVariable x = sd.placeHolder("x", DataType.FLOAT, 1, 2, 6, 6);
-		SDVariable h = sd.nn().relu(sd.cnn().conv2d(x, sd.var("w1", Nd4j.rand(DataType.FLOAT, 3, 3, 2, 4).subi(0.5)), CONV), 0);
-		SDVariable y = sd.cnn().conv2d(h.mul(h).add(h), sd.var("w2", Nd4j.rand(DataType.FLOAT, 3, 3, 4, 3).subi(0.5)), CONV);
-		y.mul(h.sum(1).reshape(1, 1, 6, 6)).sum().rename("loss");
-		for (boolean oneDnn : new boolean[] { false, true }) {
-			TrainingGraph graph = new TrainingGraph(sd, "loss", List.of("w1", "w2"), oneDnn);
-			Set<INDArray> handedOut = Collections.newSetFromMap(new IdentityHashMap<>());
-			Map<String, INDArray> feeds = Map.of("x", Nd4j.rand(DataType.FLOAT, 1, 2, 6, 6));
-			for (int run = 0; run < 5; run++) {
-				if (run == 1) {
-					InferenceSession session = sd.getFunction("grad").getSessions().get(Thread.currentThread().getId());
-					session.setMmgr(new OutputArrayPool(new Recording(session.getMmgr(), handedOut)));
+		for (boolean oneDnn : new boolean[] { false, true })
+			for (boolean gradientsDuringRun : new boolean[] { false, true }) {
+				Nd4j.getRandom().setSeed(6);
+				SameDiff sd = SameDiff.create();
+				SDVariable x = sd.placeHolder("x", DataType.FLOAT, 1, 2, 6, 6);
+				SDVariable h = sd.nn().relu(sd.cnn().conv2d(x, sd.var("w1", Nd4j.rand(DataType.FLOAT, 3, 3, 2, 4).subi(0.5)), CONV), 0);
+				SDVariable y = sd.cnn().conv2d(h.mul(h).add(h), sd.var("w2", Nd4j.rand(DataType.FLOAT, 3, 3, 4, 3).subi(0.5)), CONV);
+				y.mul(h.sum(1).reshape(1, 1, 6, 6)).sum().rename("loss");
+				TrainingGraph graph = new TrainingGraph(sd, "loss", List.of("w1", "w2"), oneDnn, gradientsDuringRun);
+				Set<INDArray> handedOut = Collections.newSetFromMap(new IdentityHashMap<>());
+				Map<String, INDArray> feeds = Map.of("x", Nd4j.rand(DataType.FLOAT, 1, 2, 6, 6));
+				for (int run = 0; run < 5; run++) {
+					if (run == 1) {
+						InferenceSession session = sd.getFunction("grad").getSessions().get(Thread.currentThread().getId());
+						session.setMmgr(new OutputArrayPool(new Recording(session.getMmgr(), handedOut)));
+					}
+					int before = handedOut.size();
+					graph.release(gradientsDuringRun ? graph.run(feeds, List.of("loss"), (p, g) -> {}) : graph.run(feeds, List.of("loss")), feeds);
+					if (run >= 3)
+						assertEquals(before, handedOut.size(), "oneDNN " + oneDnn + ", gradients during the run " + gradientsDuringRun + ", run "
+								+ run + ": new arrays");
 				}
-				int before = handedOut.size();
-				graph.release(graph.run(feeds, List.of("loss")), feeds);
-				if (run >= 3) assertEquals(before, handedOut.size(), "oneDNN " + oneDnn + ", run " + run + ": new arrays");
+				graph.releaseMemory();
 			}
-			graph.releaseMemory();
+	}
+
+	/**
+	 * A generator-like weight used twice, and a discriminator-like weight trained on a detached output and read,
+	 * through stop-gradient, by a judge of the first network: the weights changed as each gradient arrives equal
+	 * the weights changed after the run, over two steps.
+	 */
+	private static SameDiff sharedAndJudged(INDArray w1, INDArray w3) {
+		SameDiff sd = SameDiff.create();
+		SDVariable x = sd.placeHolder("x", DataType.FLOAT, 1, 2, 5, 5);
+		SDVariable g1 = sd.var("g1", w1.dup()), d = sd.var("d", w3.dup());
+		SDVariable fake = sd.cnn().conv2d(sd.nn().relu(sd.cnn().conv2d(x, g1, CONV), 0), g1, CONV);
+		SDVariable judged = sd.cnn().conv2d(fake, new StopGradient(sd, d).outputVariable(), CONV).mul(2).sum();
+		SDVariable dOut = sd.cnn().conv2d(new StopGradient(sd, fake).outputVariable(), d, CONV).sub(1);
+		SDVariable trained = dOut.mul(dOut).mul(3).sum();
+		judged.add(trained).add(fake.mul(fake).sum()).rename("loss");
+		return sd;
+	}
+
+	@Test
+	void gradientsHandedOverDuringTheRunChangeWeightsAsGradientsAfterTheRun() {
+		NativeRuntime.prepare();
+		Nd4j.getRandom().setSeed(7);
+		INDArray w1 = Nd4j.rand(DataType.FLOAT, 3, 3, 2, 2).subi(0.5), w3 = Nd4j.rand(DataType.FLOAT, 3, 3, 2, 2).subi(0.5);
+		INDArray x = Nd4j.rand(DataType.FLOAT, 1, 2, 5, 5);
+		for (boolean oneDnn : new boolean[] { false, true }) {
+			SameDiff during = sharedAndJudged(w1, w3), after = sharedAndJudged(w1, w3);
+			TrainingGraph early = new TrainingGraph(during, "loss", List.of("g1", "d"), oneDnn, true);
+			TrainingGraph late = new TrainingGraph(after, "loss", List.of("g1", "d"), oneDnn, false);
+			// the op completing d's gradient waits for every other reader of d, the judge's stop-gradient among them
+			SameDiff gradFn = during.getFunction("grad");
+			String completing = gradFn.getVariables().get(during.getVariable("d").getGradient().name()).getOutputOfOp();
+			List<String> waits = gradFn.getOps().get(completing).getControlDeps();
+			for (String reader : gradFn.getVariables().get("d").getInputsForOp())
+				if (!reader.equals(completing))
+					assertTrue(waits != null && waits.contains(gradFn.getOps().get(reader).getOutputsOfOp().get(0)), reader);
+			Map<String, INDArray> feeds = Map.of("x", x);
+			for (int step = 0; step < 2; step++) {
+				List<String> handed = new java.util.ArrayList<>();
+				OutAndGrad r = early.run(feeds, List.of("loss"), (p, g) -> {
+					handed.add(p);
+					during.getArrForVarName(p).subi(g.mul(0.05));
+				});
+				assertEquals(Set.of(), r.getGradients().keySet(), "no gradient left for after the run");
+				double earlyLoss = r.getOutputs().get("loss").getDouble(0);
+				early.release(r, feeds);
+				List<String> lateHanded = new java.util.ArrayList<>();
+				OutAndGrad s = late.run(feeds, List.of("loss"), (p, g) -> lateHanded.add(p));
+				assertEquals(s.getOutputs().get("loss").getDouble(0), earlyLoss, 1e-4 * Math.abs(earlyLoss), "loss, step " + step);
+				assertEquals(Set.of("g1", "d"), s.getGradients().keySet(), "without gradients during the run, all come with the result");
+				s.getGradients().forEach((p, g) -> after.getArrForVarName(p).subi(g.mul(0.05)));
+				late.release(s, feeds);
+				assertEquals(List.of("d", "g1"), handed.stream().sorted().collect(java.util.stream.Collectors.toList()), "each gradient once");
+				assertEquals(List.of("d", "g1"), lateHanded.stream().sorted().collect(java.util.stream.Collectors.toList()));
+				for (String p : List.of("g1", "d"))
+					assertEquals(0, during.getArrForVarName(p).sub(after.getArrForVarName(p)).amaxNumber().doubleValue(), 1e-5,
+							"oneDNN " + oneDnn + ", " + p + " after step " + step);
+			}
 		}
 	}
 
