@@ -47,8 +47,9 @@ import io.github.imagetranslation.engine.nn.ExecutionSessions;
  * gradient function itself with reuse on: the session then releases each array as soon as its last reader has
  * run and hands it to the next op that needs one of the same shape, within the iteration and across iterations
  * (the session and its array cache are kept). The peak is then about one iteration's live arrays, and no
- * iteration after the first allocates much, so no explicit garbage collection is needed to keep the process flat.
- * {@link #releaseMemory()} gives the cached arrays back when training stops.
+ * iteration after the first allocates much, so no garbage collection is needed per iteration to keep the process flat.
+ * {@link #releaseMemory()} gives the cached arrays back when training stops. A graph built with gradients during
+ * the run also frees each gradient as soon as an optimiser has taken it, rather than holding all of them to the end.
  */
 final class TrainingGraph {
 
@@ -153,31 +154,42 @@ final class TrainingGraph {
 	 * it reaches. The result must be {@link #release released} after use.
 	 */
 	OutAndGrad run(Map<String, INDArray> feeds, Collection<String> outputs) {
-		List<String> names = new ArrayList<>(outputs);
-		names.addAll(gradientNames.values());
-		Map<String, INDArray> all = execute(feeds, names, null);
-		Map<String, INDArray> values = new HashMap<>(), gradients = new HashMap<>();
-		for (String o : outputs)
-			values.put(o, all.get(o));
-		gradientNames.forEach((p, g) -> gradients.put(p, all.get(g)));
-		return new OutAndGrad(values, gradients);
+		return run(feeds, outputs, null);
 	}
 
 	/**
-	 * Runs forward and backward, giving {@code consumer} the gradient of every parameter the loss reaches, most
-	 * of them while the run goes on, as soon as each is complete (see {@link #prepareEarlyGradient}); returns the
-	 * values of {@code outputs} (and of the small ops that read the gradients; no gradients), to be
+	 * Runs forward and backward, giving {@code consumer} (unless null) the gradient of every parameter the loss
+	 * reaches: in a graph built with gradients during the run, most of them as soon as each is complete (see
+	 * {@link #prepareEarlyGradient}), the others after the run. Returns the values of {@code outputs} (and of the
+	 * small ops that read the gradients handed over during the run) and the gradients handed over after it, to be
 	 * {@link #release released} after use.
 	 */
 	OutAndGrad run(Map<String, INDArray> feeds, Collection<String> outputs, GradientConsumer consumer) {
-		List<String> names = new ArrayList<>(outputs);
-		names.addAll(gradientReaders);
-		Map<String, String> late = new LinkedHashMap<>();
+		boolean during = consumer != null && !earlyGradients.isEmpty();
+		Map<String, String> after = new LinkedHashMap<>();
 		gradientNames.forEach((p, g) -> {
-			if (!earlyGradients.containsKey(g)) late.put(p, g);
+			if (!during || !earlyGradients.containsKey(g)) after.put(p, g);
 		});
-		names.addAll(late.values());
-		Map<String, INDArray> all = execute(feeds, names, new BaseListener() {
+		List<String> names = new ArrayList<>(outputs);
+		names.addAll(after.values());
+		if (during) names.addAll(gradientReaders);
+		Map<String, INDArray> all = execute(feeds, names, during ? handingOver(consumer) : null);
+		Map<String, INDArray> values = new HashMap<>(), gradients = new HashMap<>();
+		for (String o : outputs)
+			values.put(o, all.get(o));
+		if (during)
+			for (String r : gradientReaders)
+				values.putIfAbsent(r, all.get(r));
+		after.forEach((p, g) -> {
+			gradients.put(p, all.get(g));
+			if (consumer != null) consumer.accept(p, all.get(g));
+		});
+		return new OutAndGrad(values, gradients);
+	}
+
+	/** A listener that gives {@code consumer} each gradient prepared by {@link #prepareEarlyGradient} once its op has run. */
+	private Listener handingOver(GradientConsumer consumer) {
+		return new BaseListener() {
 			@Override
 			public boolean isActive(Operation operation) { return true; }
 
@@ -189,18 +201,7 @@ final class TrainingGraph {
 					if (parameter != null) consumer.accept(parameter, results[i]);
 				}
 			}
-		});
-		Map<String, INDArray> values = new HashMap<>(), gradients = new HashMap<>();
-		for (String o : outputs)
-			values.put(o, all.get(o));
-		// the readers' small outputs go back with the outputs when the result is released
-		for (String r : gradientReaders)
-			values.putIfAbsent(r, all.get(r));
-		late.forEach((p, g) -> {
-			consumer.accept(p, all.get(g));
-			gradients.put(p, all.get(g));
-		});
-		return new OutAndGrad(values, gradients);
+		};
 	}
 
 	/** The arrays of {@code names} after one run of the gradient function, with {@code listener} (may be null) added. */
