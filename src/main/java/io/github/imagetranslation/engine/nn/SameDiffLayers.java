@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 
 import io.github.imagetranslation.engine.nn.ParameterStore.Init;
 import io.github.imagetranslation.engine.nn.ops.Normalize;
+import io.github.imagetranslation.engine.nn.ops.Crop;
 import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
 import io.github.imagetranslation.engine.nn.ops.Relu;
 
@@ -159,7 +160,7 @@ public final class SameDiffLayers implements Layers<SDVariable> {
 		SDVariable y = bias ? sd.cnn().deconv2d(x, w, param(name + ".b", new long[] { out }, Init.ZERO), config)
 				: sd.cnn().deconv2d(x, w, config);
 		if (k == 4 || sameMode) return y;
-		return y.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(0L, -1L), SDIndex.interval(0L, -1L));
+		return Crop.lastRowAndColumnOff(sd, y);
 	}
 
 	/**
