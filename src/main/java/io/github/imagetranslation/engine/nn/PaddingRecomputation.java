@@ -25,10 +25,9 @@ final class PaddingRecomputation {
 
 	/**
 	 * Rewrites {@code gradFn} in place: every {@code conv2d_bp} whose input is a row-then-column reflection padding
-	 * read by nothing but that convolution and its gradient. Returns how many were rewritten.
+	 * read by nothing but that convolution and its gradient.
 	 */
-	static int rewrite(SameDiff gradFn) {
-		int rewritten = 0;
+	static void rewrite(SameDiff gradFn) {
 		for (SameDiffOp op : new ArrayList<>(gradFn.getOps().values())) {
 			if (!"conv2d_bp".equals(op.getOp().opName())) continue;
 			List<String> inputs = op.getInputsToOp();
@@ -45,9 +44,7 @@ final class PaddingRecomputation {
 			inputs.set(0, again.name());
 			gradFn.getVariables().get(padded).getInputsForOp().remove(op.getName());
 			gradFn.getVariables().get(again.name()).setInputsForOp(new ArrayList<>(List.of(op.getName())));
-			rewritten++;
 		}
-		return rewritten;
 	}
 
 	/** The reflection padding of {@code axis} that outputs {@code variable}, or null. */

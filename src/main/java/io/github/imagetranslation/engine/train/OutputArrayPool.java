@@ -1,5 +1,6 @@
 package io.github.imagetranslation.engine.train;
 
+import java.lang.reflect.Field;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,7 +76,7 @@ final class OutputArrayPool implements SessionMemMgr {
 
 	private static AtomicLong arrayIds() {
 		try {
-			java.lang.reflect.Field f = BaseNDArray.class.getDeclaredField("arrayCounter");
+			Field f = BaseNDArray.class.getDeclaredField("arrayCounter");
 			f.setAccessible(true);
 			return (AtomicLong) f.get(null);
 		} catch (ReflectiveOperationException | RuntimeException e) {
