@@ -32,6 +32,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Convolutions, transposed convolutions, normalisation and reflection padding through oneDNN primitives (for
@@ -464,6 +465,45 @@ final class OneDnnPrimitives {
 			n.backward(x, mean, variance, gamma, beta, gradY, gradX, gradGamma, gradBeta);
 			return null;
 		});
+	}
+
+	/**
+	 * The gradient of an unscaled {@link #trainingNormalize} computed from its output {@code y} (the standardised
+	 * input) and the input's {@code variance}, into {@code gradX}: oneDNN's gradient of a scaled normalisation with
+	 * mean 0 and variance {@code 1 - epsilon} takes {@code y} as the standardised input, and a scale of 1/std per
+	 * channel puts back the factor that the unit variance leaves out (in the same pass).
+	 */
+	synchronized void trainingNormalizeBackwardFromOutput(INDArray y, INDArray variance, INDArray gradY, INDArray gradX, double epsilon) {
+		TrainingNorm n = trainingNorm(y, true, epsilon);
+		long channels = y.size(1);
+		UnitStatistics unit = kept("unit statistics " + channels + " " + epsilon, () -> new UnitStatistics(channels, epsilon));
+		INDArray inverseStd = Transforms.pow(variance.reshape(channels).add(epsilon), -0.5, false);
+		oneDnn(() -> {
+			n.backward(y, unit.mean, unit.variance, inverseStd, unit.mean, gradY, gradX, unit.scaleGradient, unit.shiftGradient);
+			return null;
+		});
+		inverseStd.close();
+	}
+
+	/**
+	 * A mean of 0 (also the shift) and a variance of {@code 1 - epsilon} per channel, statistics under which
+	 * oneDNN's normalisation leaves its input as it is, and room for the scale and shift gradients nobody reads.
+	 */
+	private static final class UnitStatistics extends Kept {
+		final INDArray mean, variance, scaleGradient, shiftGradient;
+
+		UnitStatistics(long channels, double epsilon) {
+			mean = Nd4j.zeros(DataType.FLOAT, channels);
+			variance = Nd4j.valueArrayOf(new long[] { channels }, (float) (1 - epsilon));
+			scaleGradient = Nd4j.zeros(DataType.FLOAT, channels);
+			shiftGradient = Nd4j.zeros(DataType.FLOAT, channels);
+		}
+
+		@Override
+		void close() {
+			for (INDArray a : new INDArray[] { mean, variance, scaleGradient, shiftGradient })
+				a.close();
+		}
 	}
 
 	private TrainingNorm trainingNorm(INDArray x, boolean scaled, double epsilon) {

@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.ops.ScalarOp;
 
 import io.github.imagetranslation.engine.nn.ops.Normalize;
 import io.github.imagetranslation.engine.nn.ops.NormalizeBp;
+import io.github.imagetranslation.engine.nn.ops.NormalizeBpFromOutput;
 import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
 import io.github.imagetranslation.engine.nn.ops.ReflectionPadBp;
 
@@ -95,6 +96,16 @@ public final class OneDnnSession extends InferenceSession {
 			handled.merge(name, 1, Integer::sum);
 			return ExecutionResult.createFrom(op, context);
 		}
+		if (NormalizeBpFromOutput.NAME.equals(name)) {
+			if (!plainFloats(context) || context.getInputArray(0).rank() != 4 || context.getInputArray(0).size(0) != 1)
+				throw new IllegalStateException("Cannot run " + name + " on " + context.getInputArray(0).shapeInfoToString() + " (one plain float sample only)");
+			primitives.trainingNormalizeBackwardFromOutput(context.getInputArray(0), context.getInputArray(2), context.getInputArray(3),
+					context.getOutputArray(0), context.getTArguments().get(0));
+			context.getOutputArray(1).assign(0);
+			context.getOutputArray(2).assign(0);
+			handled.merge(name, 1, Integer::sum);
+			return ExecutionResult.createFrom(op, context);
+		}
 		if (("leakyrelu".equals(name) || "lrelu_bp".equals(name) || "relu_bp".equals(name)) && handlesElementWise(context)) {
 			INDArray x = context.getInputArray(0), out = context.getOutputArray(0);
 			if ("leakyrelu".equals(name)) primitives.trainingLeakyRelu(x, out, ((ScalarOp) op).scalar().getDouble(0));
@@ -128,6 +139,7 @@ public final class OneDnnSession extends InferenceSession {
 				return null;
 			});
 			PaddingRecomputation.rewrite(sd.getFunction("grad"));
+			NormalizationFromOutput.rewrite(sd, sd.getFunction("grad"));
 		} else {
 			sd.createGradFunction();
 		}

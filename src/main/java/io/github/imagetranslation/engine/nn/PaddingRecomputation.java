@@ -56,7 +56,7 @@ final class PaddingRecomputation {
 	}
 
 	/** Makes the op that outputs {@code output} run only once {@code variable} exists. */
-	private static void waitFor(SameDiff sd, SDVariable output, String variable) {
+	static void waitFor(SameDiff sd, SDVariable output, String variable) {
 		SameDiffOp op = sd.getOps().get(sd.getVariables().get(output.name()).getOutputOfOp());
 		List<String> deps = op.getControlDeps() == null ? new ArrayList<>() : new ArrayList<>(op.getControlDeps());
 		deps.add(variable);

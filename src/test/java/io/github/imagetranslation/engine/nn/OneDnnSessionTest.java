@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.Operation;
@@ -30,9 +31,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import io.github.imagetranslation.engine.nn.ops.Normalize;
 import io.github.imagetranslation.engine.nn.ops.NormalizeBp;
+import io.github.imagetranslation.engine.nn.ops.NormalizeBpFromOutput;
 import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
 import io.github.imagetranslation.engine.nn.ops.ReflectionPadBp;
 import io.github.imagetranslation.engine.nn.ops.Relu;
+import io.github.imagetranslation.engine.random.SplitMix64;
 
 /** Convolutions and their gradients through {@link OneDnnSession} against SameDiff's own execution. */
 class OneDnnSessionTest {
@@ -280,5 +283,41 @@ class OneDnnSessionTest {
 		assertSameResults(expected, actual, 1e-5, "ReLU");
 		UnaryOperator<SDVariable> ownRelu = v -> v.getSameDiff().nn().relu(v, 0);
 		assertSameResults(runActivation(false, ownRelu), actual, 1e-5, "SameDiff's own ReLU");
+	}
+
+	/**
+	 * Output and gradients of convolution, instance normalisation and ReLU twice, the first followed by reflection
+	 * padding and a convolution, the second by a strided convolution that reads the ReLU's output directly.
+	 */
+	private static Map<String, INDArray> runNormalizedAndRectified(boolean oneDnn) {
+		Nd4j.getRandom().setSeed(29);
+		SameDiff sd = SameDiff.create();
+		SameDiffLayers l = new SameDiffLayers(sd, new ParameterStore(new SplitMix64(5)), NormType.INSTANCE, true);
+		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, 3, 12, 12).subi(0.5));
+		SDVariable h = l.relu(l.norm("n1", l.conv2d("c1", x, 3, 8, 3, 1, 1, false), 8));
+		SDVariable h2 = l.relu(l.norm("n2", l.conv2d("c2", l.reflectionPad(h, 1, 12, 12), 8, 8, 3, 1, 0, false), 8));
+		SDVariable y = l.conv2d("c3", h2, 8, 4, 3, 2, 1, true).rename("y");
+		y.mul(sd.constant(Nd4j.rand(DataType.FLOAT, 1, 4, 6, 6))).sum().rename("loss");
+		sd.setLossVariables("loss");
+		if (oneDnn) OneDnnSession.createGradFunction(sd);
+		else sd.createGradFunction();
+		SameDiff grad = sd.getFunction("grad");
+		if (oneDnn) OneDnnSession.install(grad);
+		List<String> names = new ArrayList<>(List.of("y"));
+		for (SDVariable v : sd.variables())
+			if (v.getVariableType() == VariableType.VARIABLE) names.add(v.gradient().name());
+		Map<String, INDArray> out = new HashMap<>();
+		grad.output(Collections.emptyMap(), names.toArray(new String[0])).forEach((n, a) -> out.put(n, a.dup()));
+		if (oneDnn) {
+			OneDnnSession session = (OneDnnSession) grad.getSessions().get(Thread.currentThread().getId());
+			assertEquals(2, session.handled(NormalizeBpFromOutput.NAME), "both normalisations' gradients from their outputs");
+			assertEquals(0, session.handled(NormalizeBp.NAME), "none from their inputs");
+		}
+		return out;
+	}
+
+	@Test
+	void normalisationGradientsFromOutputsAndReLUsMadeAgainEqualSameDiffs() {
+		assertSameResults(runNormalizedAndRectified(false), runNormalizedAndRectified(true), 1e-4, "normalised and rectified");
 	}
 }

@@ -39,7 +39,7 @@ public abstract class NativeAlias extends DynamicCustomOp {
 	static synchronized void register() {
 		if (registered) return;
 		Map<String, org.nd4j.autodiff.functions.DifferentialFunction> names = ImportClassMapping.getOpNameMapping();
-		for (NativeAlias op : new NativeAlias[] { new NormStatistics(), new Normalize(), new NormalizeBp(), new ReflectionPad(), new ReflectionPadBp(), new Relu(), new Crop() })
+		for (NativeAlias op : new NativeAlias[] { new NormStatistics(), new Normalize(), new NormalizeBp(), new ReflectionPad(), new ReflectionPadBp(), new Relu(), new Crop(), new NormalizeBpFromOutput() })
 			names.putIfAbsent(op.opName(), op);
 		registered = true;
 	}
