@@ -13,8 +13,8 @@ import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
 /**
  * Rewrites a gradient function so that each convolution's gradient reads a reflection padding of its input made
  * again just before it, instead of the padded copy from the forward pass. That copy is then freed as soon as the
- * forward convolution has read it rather than kept through the whole forward pass; the unpadded input, which the
- * new padding reads, is kept anyway where a ReLU comes before it (its gradient reads its output). A CycleGAN
+ * forward convolution has read it rather than kept through the whole forward pass; where the unpadded input is a
+ * ReLU's output, {@link NormalizationFromOutput} makes that again too, from the normalisation before it. A CycleGAN
  * iteration runs each ResNet generator three times, so at 256 px the padded copies were about 100 MB per pass.
  * The padding made again waits (a control dependency) for the gradient arriving at the convolution, or SameDiff
  * would run it as soon as its input exists, during the forward pass.
