@@ -6,7 +6,6 @@ import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.PadMode;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -37,20 +36,7 @@ public final class Crop extends NativeAlias {
 	public String opName() { return NAME; }
 
 	@Override
-	public int getNumOutputs() { return 1; }
-
-	@Override
 	protected String nativeName() { return "strided_slice"; }
-
-	@Override
-	public void configureFromArguments() {
-		// the arguments are fixed
-	}
-
-	@Override
-	public List<DataType> calculateOutputDataTypes(List<DataType> in) {
-		return Collections.singletonList(in.get(0));
-	}
 
 	@Override
 	public List<SDVariable> doDiff(List<SDVariable> gradients) {

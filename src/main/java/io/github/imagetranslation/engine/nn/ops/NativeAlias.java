@@ -8,6 +8,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.imports.NoOpNameFoundException;
 import org.nd4j.imports.converters.ImportClassMapping;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.CustomOpDescriptor;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,6 +43,16 @@ public abstract class NativeAlias extends DynamicCustomOp {
 		for (NativeAlias op : new NativeAlias[] { new NormStatistics(), new Normalize(), new NormalizeBp(), new ReflectionPad(), new ReflectionPadBp(), new Relu(), new Crop(), new NormalizeBpFromOutput() })
 			names.putIfAbsent(op.opName(), op);
 		registered = true;
+	}
+
+	/** One output, by default. */
+	@Override
+	public int getNumOutputs() { return 1; }
+
+	/** The outputs have the first input's type, by default. */
+	@Override
+	public List<DataType> calculateOutputDataTypes(List<DataType> in) {
+		return Collections.nCopies(getNumOutputs(), in.get(0));
 	}
 
 	/** Name of the libnd4j op that executes this one. */

@@ -2,12 +2,10 @@ package io.github.imagetranslation.engine.nn.ops;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * {@code gamma * (x - mean) / sqrt(var + eps) + beta} with the statistics of {@code x} itself over the reduced axes
@@ -62,9 +60,6 @@ public final class Normalize extends NativeAlias {
 	public String opName() { return NAME; }
 
 	@Override
-	public int getNumOutputs() { return 1; }
-
-	@Override
 	protected String nativeName() { return "batchnorm"; }
 
 	@Override
@@ -72,11 +67,6 @@ public final class Normalize extends NativeAlias {
 		normAffine = iArguments.get(0) != 0;
 		normAxes = intArguments(2);
 		normEpsilon = tArguments.get(0);
-	}
-
-	@Override
-	public List<DataType> calculateOutputDataTypes(List<DataType> in) {
-		return Collections.singletonList(in.get(0));
 	}
 
 	@Override

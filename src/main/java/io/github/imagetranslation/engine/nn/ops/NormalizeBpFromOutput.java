@@ -1,11 +1,9 @@
 package io.github.imagetranslation.engine.nn.ops;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 
@@ -17,7 +15,7 @@ import org.nd4j.linalg.api.shape.LongShapeDescriptor;
  * native op computes this; only an execution session that runs it itself may be given a graph with it
  * ({@code OneDnnSession}, which puts it in place of {@link NormalizeBp} where it can).
  */
-public final class NormalizeBpFromOutput extends NativeAlias {
+public final class NormalizeBpFromOutput extends SessionOnlyOp {
 
 	public static final String NAME = "imagetranslation_normalize_bp_from_output";
 
@@ -30,26 +28,12 @@ public final class NormalizeBpFromOutput extends NativeAlias {
 	@Override
 	public int getNumOutputs() { return 3; }
 
-	/** Not a native op; {@link #opHash()} says so if anything tries to run it natively. */
-	@Override
-	protected String nativeName() { return NAME; }
-
-	@Override
-	public long opHash() {
-		throw new IllegalStateException(NAME + " runs only in an execution session that implements it (OneDnnSession)");
-	}
-
 	@Override
 	public List<LongShapeDescriptor> calculateOutputShape(OpContext context) {
 		LongShapeDescriptor[] shapes = new LongShapeDescriptor[3];
 		for (int i = 0; i < 3; i++)
 			shapes[i] = LongShapeDescriptor.fromShape(context.getInputArray(i).shape(), context.getInputArray(i).dataType());
 		return Arrays.asList(shapes);
-	}
-
-	@Override
-	public List<DataType> calculateOutputDataTypes(List<DataType> in) {
-		return Collections.nCopies(3, in.get(0));
 	}
 
 	@Override

@@ -120,9 +120,6 @@ public final class ReflectionPad extends NativeAlias {
 	public String opName() { return NAME; }
 
 	@Override
-	public int getNumOutputs() { return 1; }
-
-	@Override
 	protected String nativeName() { return "gather"; }
 
 	@Override
@@ -130,11 +127,6 @@ public final class ReflectionPad extends NativeAlias {
 		padAxis = Math.toIntExact(iArguments.get(0));
 		padding = (int) (double) tArguments.get(0);
 		axisLength = (long) (double) tArguments.get(1);
-	}
-
-	@Override
-	public List<DataType> calculateOutputDataTypes(List<DataType> in) {
-		return Collections.singletonList(in.get(0));
 	}
 
 	@Override

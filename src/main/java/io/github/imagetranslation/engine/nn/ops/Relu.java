@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 
 /**
@@ -36,20 +35,7 @@ public final class Relu extends NativeAlias {
 	public String opName() { return NAME; }
 
 	@Override
-	public int getNumOutputs() { return 1; }
-
-	@Override
 	protected String nativeName() { return "relu"; }
-
-	@Override
-	public void configureFromArguments() {
-		// the threshold (0) is the only argument
-	}
-
-	@Override
-	public List<DataType> calculateOutputDataTypes(List<DataType> in) {
-		return Collections.singletonList(in.get(0));
-	}
 
 	@Override
 	public List<SDVariable> doDiff(List<SDVariable> gradients) {
