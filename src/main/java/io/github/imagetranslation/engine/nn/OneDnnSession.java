@@ -128,9 +128,11 @@ public final class OneDnnSession extends InferenceSession {
 	}
 
 	/**
-	 * Builds {@code sd}'s gradient function in the form this session runs fastest (reflection paddings' gradients
-	 * as one op each, which only this session runs); the usual form where oneDNN is not there. Run the gradient
-	 * function only with this session {@link #install installed}.
+	 * Builds {@code sd}'s gradient function in the form this session runs fastest and in least memory (reflection
+	 * paddings' gradients as one op each, paddings and ReLU outputs made again for the weight gradients
+	 * ({@link PaddingRecomputation}), unscaled normalisations' gradients from their outputs
+	 * ({@link NormalizationFromOutput}); some of these ops only this session runs); the usual form where oneDNN is
+	 * not there. Run the gradient function only with this session {@link #install installed}.
 	 */
 	public static void createGradFunction(SameDiff sd) {
 		if (OneDnnPrimitives.available()) {

@@ -127,7 +127,6 @@ public abstract class GanTrainer {
 		return new DomainDescription(images.channels(), images.sampleType().name(), images.rule(), images.typicalRange());
 	}
 
-	/** The generators' and the discriminators' optimiser under the names their state is saved with. */
 	/**
 	 * Starts a step of every optimiser with learning rate {@code lr}; returns what hands each gradient of a run to
 	 * the optimiser of its parameter.
@@ -145,6 +144,7 @@ public abstract class GanTrainer {
 		};
 	}
 
+	/** The generators' and the discriminators' optimiser under the names their state is saved with. */
 	static Map<String, AdamOptimizer> optimizers(AdamOptimizer generators, AdamOptimizer discriminators) {
 		Map<String, AdamOptimizer> m = new LinkedHashMap<>();
 		m.put("opt_G", generators);
