@@ -16,7 +16,9 @@ import org.nd4j.linalg.api.ops.OpContext;
  * for 512 channels at 2 px. From 16 px on oneDNN is faster (12 against 20 ms for 1024 to 256 channels) and is kept,
  * as it is for every gradient (no faster either way). The choice is made per execution in the op's native
  * context, hence a SameDiff listener; every graph built through {@link SameDiffLayers} has it, and
- * {@link EagerLayers} applies the same rule ({@link #usesOneDnn}).
+ * {@link EagerLayers} applies the same rule ({@link #usesOneDnn}) where it runs without its own primitives. A training
+ * graph run by {@link OneDnnSession} runs these layers itself, by a matrix product on ND4J's weight layout
+ * ({@link OneDnnPrimitives#weightBound}).
  */
 public final class ConvolutionRouting extends BaseListener {
 

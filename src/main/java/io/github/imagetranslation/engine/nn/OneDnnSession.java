@@ -29,8 +29,8 @@ import io.github.imagetranslation.engine.nn.ops.ReflectionPadBp;
  * 10 ms for 256 channels of 34x34 px, 73 against 44 ms for a 7x7 kernel over 64 channels of 134x134 px), and its
  * normalisation gradient about three times as long. Padding's gradient is one op here
  * ({@link ReflectionPadBp}, in graphs built by {@link #createGradFunction}) instead of many slices. Every other op,
- * and any of these outside what is handled here (dilation, "same" padding, other layouts, several samples,
- * small planes' forward transposed convolutions), runs as SameDiff would.
+ * and any of these outside what is handled here (dilation, "same" padding, other layouts, several samples), runs
+ * as SameDiff would.
  */
 public final class OneDnnSession extends InferenceSession {
 
@@ -58,10 +58,7 @@ public final class OneDnnSession extends InferenceSession {
 			Set<VarId> allIterInputs, Set<String> constAndPhInputs, Map<String, SDValue> otherPlaceHolders) {
 		String name = op.opName();
 		boolean transposed = "deconv2d".equals(name) || "deconv2d_bp".equals(name);
-		// small planes' forward transposed convolutions stay with libnd4j's own code (ConvolutionRouting's rule)
-		boolean smallPlane = "deconv2d".equals(name) && context.getInputArray(0).rank() == 4
-				&& !ConvolutionRouting.usesOneDnn(context.getInputArray(0).size(2) * context.getInputArray(0).size(3));
-		if ((transposed || "conv2d".equals(name) || "conv2d_bp".equals(name)) && !smallPlane && handles(context)) {
+		if ((transposed || "conv2d".equals(name) || "conv2d_bp".equals(name)) && handles(context)) {
 			List<INDArray> in = context.getInputArrays();
 			List<INDArray> out = context.getOutputArrays();
 			List<Long> a = context.getIArguments();

@@ -1,6 +1,7 @@
 package io.github.imagetranslation.engine.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -72,9 +73,14 @@ class OneDnnSessionTest {
 	}
 
 	private static Map<String, INDArray> run(boolean oneDnn, int in, int k, int stride, int pad, long seed, Object[] norm) {
+		return run(oneDnn, in, 13, 11, k, stride, pad, seed, norm);
+	}
+
+	/** The same on an input plane of {@code h x w} pixels. */
+	private static Map<String, INDArray> run(boolean oneDnn, int in, int h, int w, int k, int stride, int pad, long seed, Object[] norm) {
 		Nd4j.getRandom().setSeed(seed);
 		SameDiff sd = SameDiff.create();
-		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, in, 13, 11).subi(0.5));
+		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, in, h, w).subi(0.5));
 		SDVariable w1 = sd.var("w1", Nd4j.rand(DataType.FLOAT, k, k, in, 16).subi(0.5));
 		SDVariable b1 = sd.var("b1", Nd4j.rand(DataType.FLOAT, 16).subi(0.5));
 		SDVariable w2 = sd.var("w2", Nd4j.rand(DataType.FLOAT, 3, 3, 16, 5).subi(0.5));
@@ -131,11 +137,32 @@ class OneDnnSessionTest {
 
 	@Test
 	void convolutionsAndTheirGradientsEqualSameDiffs() {
-		// in, kernel, stride, padding: 1 channel (the layouts oneDNN confuses), 7x7, strided, kernel 4 (the U-Net's)
+		// in, kernel, stride, padding on 13x11 px: 1 channel (the layouts oneDNN confuses), 7x7, strided, kernel 4 (the
+		// U-Net's); the strided ones' results and the second convolution after them are weight-bound (7x6 px)
 		for (int[] c : new int[][] { { 1, 7, 1, 3 }, { 3, 3, 2, 1 }, { 20, 4, 2, 1 }, { 16, 3, 1, 0 } }) {
 			Map<String, INDArray> expected = run(false, c[0], c[1], c[2], c[3], 11), actual = run(true, c[0], c[1], c[2], c[3], 11);
 			assertSameResults(expected, actual, 1e-4, java.util.Arrays.toString(c));
 		}
+	}
+
+	@Test
+	void convolutionsOfSmallPlanesAndTheirGradientsEqualSameDiffs() {
+		// in, h, w, kernel, stride, padding: the U-Net's inner layers (kernel 4, stride 2) down to one pixel, and a
+		// stride-1 convolution on a plane of 8x8 px, all weight-bound
+		for (int[] c : new int[][] { { 32, 8, 8, 4, 2, 1 }, { 32, 2, 2, 4, 2, 1 }, { 16, 8, 8, 3, 1, 1 } }) {
+			Map<String, INDArray> expected = run(false, c[0], c[1], c[2], c[3], c[4], c[5], 13, null),
+					actual = run(true, c[0], c[1], c[2], c[3], c[4], c[5], 13, null);
+			assertSameResults(expected, actual, 1e-4, java.util.Arrays.toString(c));
+		}
+	}
+
+	@Test
+	void layersWhoseSmallerPlaneHasAtMost64PixelsAreWeightBound() {
+		assertTrue(OneDnnPrimitives.weightBound(new long[] { 1, 512, 2, 2 }, new long[] { 1, 512, 1, 1 }));
+		assertTrue(OneDnnPrimitives.weightBound(new long[] { 1, 256, 16, 16 }, new long[] { 1, 512, 8, 8 }));
+		assertTrue(OneDnnPrimitives.weightBound(new long[] { 1, 1024, 8, 8 }, new long[] { 1, 256, 16, 16 }));
+		assertFalse(OneDnnPrimitives.weightBound(new long[] { 1, 128, 32, 32 }, new long[] { 1, 256, 16, 16 }));
+		assertFalse(OneDnnPrimitives.weightBound(new long[] { 1, 256, 9, 8 }, new long[] { 1, 256, 9, 8 }));
 	}
 
 	/** Output and input gradient of reflection padding by {@code pad} and a convolution, for a weighted-sum loss. */
@@ -201,11 +228,10 @@ class OneDnnSessionTest {
 	}
 
 	/** Output and gradients of a transposed convolution (stride 2) and a convolution, for a weighted-sum loss. */
-	private static Map<String, INDArray> runTransposed(boolean oneDnn, int in, int k, int pad, boolean bias) {
+	private static Map<String, INDArray> runTransposed(boolean oneDnn, int in, int h, int w, int k, int pad, boolean bias) {
 		Nd4j.getRandom().setSeed(17);
 		SameDiff sd = SameDiff.create();
-		// 9x8 px: smaller planes' forward transposed convolutions are left to libnd4j (ConvolutionRouting)
-		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, in, 9, 8).subi(0.5));
+		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, in, h, w).subi(0.5));
 		SDVariable w1 = sd.var("w1", Nd4j.rand(DataType.FLOAT, k, k, 16, in).subi(0.5)); // [kH, kW, out, in]
 		SDVariable b1 = sd.var("b1", Nd4j.rand(DataType.FLOAT, 16).subi(0.5));
 		SDVariable w2 = sd.var("w2", Nd4j.rand(DataType.FLOAT, 3, 3, 16, 5).subi(0.5));
@@ -232,10 +258,13 @@ class OneDnnSessionTest {
 
 	@Test
 	void transposedConvolutionsAndTheirGradientsEqualSameDiffs() {
-		// in, kernel, padding, bias: the ResNet generator's (kernel 3, full result) and the U-Net's (kernel 4, padding 1)
-		for (int[] c : new int[][] { { 32, 3, 0, 1 }, { 3, 4, 1, 0 }, { 1, 3, 0, 0 } }) {
-			Map<String, INDArray> expected = runTransposed(false, c[0], c[1], c[2], c[3] == 1),
-					actual = runTransposed(true, c[0], c[1], c[2], c[3] == 1);
+		// in, h, w, kernel, padding, bias: the ResNet generator's (kernel 3, full result) and the U-Net's (kernel 4,
+		// padding 1); from 9x8 px through oneDNN's transposed convolution, from smaller planes (weight-bound) by a
+		// matrix product, down to the U-Net's innermost 1x1 px
+		for (int[] c : new int[][] { { 32, 9, 8, 3, 0, 1 }, { 3, 9, 8, 4, 1, 0 }, { 1, 9, 8, 3, 0, 0 }, { 24, 4, 4, 4, 1, 1 }, { 16, 1, 1, 4, 1, 0 },
+				{ 20, 2, 3, 3, 0, 1 } }) {
+			Map<String, INDArray> expected = runTransposed(false, c[0], c[1], c[2], c[3], c[4], c[5] == 1),
+					actual = runTransposed(true, c[0], c[1], c[2], c[3], c[4], c[5] == 1);
 			assertSameResults(expected, actual, 1e-4, java.util.Arrays.toString(c));
 		}
 	}
