@@ -412,14 +412,17 @@ final class OneDnnPrimitives {
 				weightsDiffDst = weightsGradient.diff_dst_desc();
 				diffWeights = weightsGradient.diff_weights_desc();
 			}
-			backwardData.set(dnnl.DNNL_ARG_DIFF_DST, dataDiffDst, in("diff_dst", gradY, plainDst, dataDiffDst));
+			Pointer dataGradY = in("diff_dst", gradY, plainDst, dataDiffDst);
+			backwardData.set(dnnl.DNNL_ARG_DIFF_DST, dataDiffDst, dataGradY);
 			backwardData.set(dnnl.DNNL_ARG_WEIGHTS, dataWeights, in("weights_data", w, plainWeights, dataWeights));
 			backwardData.set(dnnl.DNNL_ARG_DIFF_SRC, diffSrc, outBuffer("diff_src", gradX, plainSrc, diffSrc));
 			backwardData.execute();
 			out("diff_src", gradX, plainSrc, diffSrc);
 
 			backwardWeights.set(dnnl.DNNL_ARG_SRC, weightsSrc, in("src_weights", x, plainSrc, weightsSrc));
-			backwardWeights.set(dnnl.DNNL_ARG_DIFF_DST, weightsDiffDst, in("diff_dst_weights", gradY, plainDst, weightsDiffDst));
+			// the gradient as re-ordered for the data gradient where both primitives want the same layout
+			backwardWeights.set(dnnl.DNNL_ARG_DIFF_DST, weightsDiffDst,
+					weightsDiffDst.equals(dataDiffDst) ? dataGradY : in("diff_dst_weights", gradY, plainDst, weightsDiffDst));
 			backwardWeights.set(dnnl.DNNL_ARG_DIFF_WEIGHTS, diffWeights, outBuffer("diff_weights", gradW, plainWeights, diffWeights));
 			if (gradB != null) backwardWeights.set(dnnl.DNNL_ARG_DIFF_BIAS, vector, outBuffer("diff_bias", gradB, vector, vector));
 			backwardWeights.execute();
