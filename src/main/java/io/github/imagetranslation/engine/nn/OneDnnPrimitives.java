@@ -259,7 +259,8 @@ final class OneDnnPrimitives {
 	 * Convolution for training, between ND4J's plain arrays: {@code x} {@code [n, in, h, w]}, weights
 	 * {@code [k, k, in, out]}, optional bias {@code [out]}, stride and zero padding on every side; the result is
 	 * written into {@code y}. The weights change between calls, so they are re-ordered on each (once per call, where
-	 * ND4J's operation re-orders and also re-makes the primitive).
+	 * ND4J's operation re-orders and also re-makes the primitive), except in weight-bound layers ({@link #weightBound}),
+	 * which read ND4J's layout as it is.
 	 */
 	synchronized void trainingForward(INDArray x, INDArray w, INDArray b, INDArray y, int k, int stride, int pad, boolean transposed) {
 		TrainingConvolution c = training(x, w, b != null, k, stride, pad, transposed);
@@ -433,9 +434,9 @@ final class OneDnnPrimitives {
 		/**
 		 * A weight-bound transposed convolution as one matrix product per sample, the weights read as ND4J lays
 		 * them out: {@code columns[(kh, kw, o), pixel] = sum over i of W[kh, kw, o, i] x[i, pixel]}, then each
-		 * column value added where its pixel and kernel position put it in {@code y}. oneDNN's own transposed
-		 * convolutions took 2-16 ms (theirs from the channels-last layout) or a re-order of the weights of up to 8 ms
-		 * for 1024x512x4x4 weights, where this product takes about 1.5 ms.
+		 * column value added where its pixel and kernel position put it in {@code y}. For 1024x512x4x4 weights on
+		 * planes of 2x2 and 4x4 px oneDNN's matrix-product kernels took 2-11 ms and its blocked ones needed an 8 ms
+		 * re-order of the weights, where this product takes about 1.5 ms.
 		 */
 		private void upsampleByMatrixProduct(INDArray x, INDArray w, INDArray b, INDArray y) {
 			requirePlain(x);
