@@ -682,7 +682,7 @@ final class OneDnnPrimitives {
 	 * Whether a training convolution from a plane of {@code src}'s size to one of {@code dst}'s is weight-bound: the
 	 * smaller plane has at most {@value #WEIGHT_BOUND_PIXELS} pixels (the U-Net's inner layers, with up to 1024x512x4x4
 	 * weights on planes of 1 to 8x8 pixels). Re-ordering such weights into a blocked layout took several times the
-	 * arithmetic (pix2pix: about 56 ms of each step's re-orders for six such layers).
+	 * arithmetic (pix2pix: most of the 93 ms of weight re-orders in each step).
 	 */
 	static boolean weightBound(long[] src, long[] dst) {
 		return Math.min(src[2] * src[3], dst[2] * dst[3]) <= WEIGHT_BOUND_PIXELS;
