@@ -157,6 +157,35 @@ class OneDnnSessionTest {
 	}
 
 	@Test
+	void runsAskingForDifferentOutputsEachGetWhatTheyAskFor() {
+		Nd4j.getRandom().setSeed(29);
+		SameDiff sd = SameDiff.create();
+		SDVariable x = sd.var("x", Nd4j.rand(DataType.FLOAT, 1, 3, 9, 8).subi(0.5));
+		SDVariable w = sd.var("w", Nd4j.rand(DataType.FLOAT, 3, 3, 3, 16).subi(0.5));
+		Conv2DConfig conv = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dataFormat("NCHW").build();
+		SDVariable y = sd.cnn().conv2d("y", x, w, conv);
+		y.mul(y).sum().rename("loss");
+		sd.setLossVariables("loss");
+		sd.createGradFunction();
+		SameDiff grad = sd.getFunction("grad");
+		String[] all = { "y", w.gradient().name(), x.gradient().name() };
+		Map<String, INDArray> expected = new HashMap<>();
+		grad.output(Collections.emptyMap(), all).forEach((n, a) -> expected.put(n, a.dup()));
+		OneDnnSession.install(grad);
+		// the forward pass alone, then everything, then the forward pass and one gradient, then everything again
+		for (String[] asked : new String[][] { { "y" }, all, { "y", w.gradient().name() }, all }) {
+			Map<String, INDArray> got = new HashMap<>();
+			grad.output(Collections.emptyMap(), asked).forEach((n, a) -> got.put(n, a.dup()));
+			Map<String, INDArray> wanted = new HashMap<>();
+			for (String n : asked)
+				wanted.put(n, expected.get(n));
+			assertSameResults(wanted, got, 1e-4, java.util.Arrays.toString(asked));
+		}
+		assertEquals(3, ((OneDnnSession) grad.getSessions().get(Thread.currentThread().getId())).handled("conv2d_bp"),
+				"the three runs asking for gradients ran the gradient");
+	}
+
+	@Test
 	void layersWhoseSmallerPlaneHasAtMost64PixelsAreWeightBound() {
 		assertTrue(OneDnnPrimitives.weightBound(new long[] { 1, 512, 2, 2 }, new long[] { 1, 512, 1, 1 }));
 		assertTrue(OneDnnPrimitives.weightBound(new long[] { 1, 256, 16, 16 }, new long[] { 1, 512, 8, 8 }));
