@@ -1,5 +1,6 @@
 package io.github.imagetranslation.engine.nn;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -152,7 +153,7 @@ public final class OneDnnSession extends InferenceSession {
 	 */
 	@Override
 	protected void initSubgraph(Set<String> variables) {
-		List<Object> key = List.of(new java.util.HashSet<>(variables), sameDiff.getOps().size(), sameDiff.getVariables().size());
+		List<Object> key = List.of(new HashSet<>(variables), sameDiff.getOps().size(), sameDiff.getVariables().size());
 		if (!key.equals(subgraphKey)) {
 			super.initSubgraph(variables);
 			subgraphKey = key;
