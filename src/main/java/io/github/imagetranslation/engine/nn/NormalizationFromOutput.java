@@ -68,7 +68,7 @@ final class NormalizationFromOutput {
 			SDVariable again = Relu.relu(gradFn, gradFn.getVariable(y));
 			List<String> waits = op.getControlDeps();
 			String arriving = waits != null && !waits.isEmpty() ? waits.get(0) : op.getInputsToOp().get(op.getInputsToOp().size() - 1);
-			PaddingRecomputation.waitFor(gradFn, again, arriving);
+			ControlDependencies.waitFor(gradFn, ControlDependencies.producer(gradFn, again.name()), arriving);
 			for (int i = 0; i < op.getInputsToOp().size(); i++)
 				if (op.getInputsToOp().get(i).equals(r)) rewire(gradFn, op, i, again.name());
 		}

@@ -6,7 +6,6 @@ import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
-import org.nd4j.autodiff.samediff.internal.Variable;
 
 import io.github.imagetranslation.engine.nn.ops.ReflectionPad;
 
@@ -40,7 +39,7 @@ final class PaddingRecomputation {
 			SDVariable unpadded = gradFn.getVariable(gradFn.getOps().get(rows.getOwnName()).getInputsToOp().get(0));
 			SDVariable rowsAgain = rows.again(gradFn, unpadded);
 			SDVariable again = columns.again(gradFn, rowsAgain);
-			waitFor(gradFn, rowsAgain, inputs.get(inputs.size() - 1));
+			ControlDependencies.waitFor(gradFn, ControlDependencies.producer(gradFn, rowsAgain.name()), inputs.get(inputs.size() - 1));
 			inputs.set(0, again.name());
 			gradFn.getVariables().get(padded).getInputsForOp().remove(op.getName());
 			gradFn.getVariables().get(again.name()).setInputsForOp(new ArrayList<>(List.of(op.getName())));
@@ -53,17 +52,5 @@ final class PaddingRecomputation {
 		if (producer == null) return null;
 		Object op = sd.getOps().get(producer).getOp();
 		return op instanceof ReflectionPad && ((ReflectionPad) op).axis() == axis ? (ReflectionPad) op : null;
-	}
-
-	/** Makes the op that outputs {@code output} run only once {@code variable} exists. */
-	static void waitFor(SameDiff sd, SDVariable output, String variable) {
-		SameDiffOp op = sd.getOps().get(sd.getVariables().get(output.name()).getOutputOfOp());
-		List<String> deps = op.getControlDeps() == null ? new ArrayList<>() : new ArrayList<>(op.getControlDeps());
-		deps.add(variable);
-		op.setControlDeps(deps);
-		Variable v = sd.getVariables().get(variable);
-		List<String> dependents = v.getControlDepsForOp() == null ? new ArrayList<>() : new ArrayList<>(v.getControlDepsForOp());
-		dependents.add(op.getName());
-		v.setControlDepsForOp(dependents);
 	}
 }

@@ -32,6 +32,7 @@ import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import io.github.imagetranslation.engine.nn.ConsoleSilencer;
+import io.github.imagetranslation.engine.nn.ControlDependencies;
 import io.github.imagetranslation.engine.nn.OneDnnSession;
 import io.github.imagetranslation.engine.nn.ExecutionSessions;
 
@@ -116,19 +117,8 @@ final class TrainingGraph {
 		Set<String> later = laterOps(completing);
 		for (String r : readers)
 			if (!r.equals(completing) && later.contains(r)) return;
-		SameDiffOp op = gradFn.getOps().get(completing);
-		List<String> waits = op.getControlDeps() == null ? new ArrayList<>() : new ArrayList<>(op.getControlDeps());
-		for (String r : readers) {
-			if (r.equals(completing)) continue;
-			String readerOutput = gradFn.getOps().get(r).getOutputsOfOp().get(0);
-			if (waits.contains(readerOutput)) continue;
-			waits.add(readerOutput);
-			Variable v = gradFn.getVariables().get(readerOutput);
-			List<String> waiting = v.getControlDepsForOp() == null ? new ArrayList<>() : new ArrayList<>(v.getControlDepsForOp());
-			waiting.add(completing);
-			v.setControlDepsForOp(waiting);
-		}
-		op.setControlDeps(waits);
+		for (String r : readers)
+			if (!r.equals(completing)) ControlDependencies.waitFor(gradFn, completing, gradFn.getOps().get(r).getOutputsOfOp().get(0));
 		earlyGradients.put(g, p);
 		gradientReaders.add(gradFn.getVariable(g).shape().name());
 	}
