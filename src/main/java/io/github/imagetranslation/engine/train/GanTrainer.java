@@ -246,8 +246,11 @@ public abstract class GanTrainer {
 	/**
 	 * ND4J frees the native memory of an array that nobody closed only when the Java object is garbage collected,
 	 * and the Java heap of a training process is so small that collections are rare: a CycleGAN at 128 px grew
-	 * from 2.4 to 4.7 GB resident over 72 iterations without this. A collection takes some milliseconds; it runs
-	 * at most once a second.
+	 * from 2.4 to 4.7 GB resident over 72 iterations without this, while its session still left arrays to the
+	 * collector. Since {@link OutputArrayPool} gives arrays unique ids the native memory stays flat without it,
+	 * and the collections keep the Java heap small: without them the heap settled at about 280 MB and the process
+	 * at 1.37 GB over 40 such iterations, against 1.21-1.24 GB. A collection takes 30-90 ms; it runs at most once
+	 * a second.
 	 */
 	private void collectGarbageNowAndThen() {
 		long now = System.nanoTime();
