@@ -2,6 +2,7 @@ package io.github.imagetranslation.engine.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -127,6 +128,28 @@ class SameDiffLayersTest {
 		INDArray grad = ConsoleSilencer.silently(() -> sd.calculateGradients(feed, "x")).get("x");
 		// d/dx sum(x * mask * w) = mask * w
 		assertArrayEquals(new float[] { 2, 0, 0, 2000 }, grad.reshape(4).toFloatVector(), 0f);
+	}
+
+	@Test
+	void aFrozenCopyReadsTheParametersOwnArrayAndPassesNoGradientToIt() {
+		SameDiff sd = SameDiff.create();
+		SameDiffLayers layers = new SameDiffLayers(sd, new ParameterStore(new SplitMix64(0)), NormType.NONE, false);
+		SDVariable x = sd.var("x", Nd4j.create(new float[] { 1, 2 }, new long[] { 2 }, 'c'));
+		SDVariable w = layers.param("w", new long[] { 2 }, ParameterStore.Init.WEIGHT);
+		SDVariable frozen = layers.frozen().param("w", new long[] { 2 }, ParameterStore.Init.WEIGHT);
+		INDArray weights = sd.getArrForVarName("w");
+		weights.assign(Nd4j.create(new float[] { 3, 5 }, new long[] { 2 }, 'c'));
+		assertSame(weights, sd.getArrForVarName(frozen.name()), "no copy of the weights");
+		assertSame(frozen, layers.frozen().param("w", new long[] { 2 }, ParameterStore.Init.WEIGHT), "one frozen view per parameter");
+		sd.sum(x.mul(w)).add(sd.sum(x.mul(frozen)).mul(10)).rename("loss");
+		sd.setLossVariables("loss");
+		Map<String, INDArray> g = ConsoleSilencer.silently(() -> sd.calculateGradients(Collections.emptyMap(), "x", "w"));
+		// d/dw = x from the trained use only; d/dx = w + 10 w
+		assertArrayEquals(new float[] { 1, 2 }, g.get("w").toFloatVector(), 0f);
+		assertArrayEquals(new float[] { 33, 55 }, g.get("x").toFloatVector(), 0f);
+		// the frozen copy sees the weights as changed in place
+		weights.muli(2);
+		assertEquals(6 + 20 + 10 * (6 + 20), sd.output(Collections.emptyMap(), "loss").get("loss").getDouble(0), 1e-4);
 	}
 
 	@Test

@@ -108,16 +108,18 @@ class TrainingGraphTest {
 	}
 
 	/**
-	 * A generator-like weight used twice, and a discriminator-like weight trained on a detached output and read,
-	 * through stop-gradient, by a judge of the first network: the weights changed as each gradient arrives equal
-	 * the weights changed after the run, over two steps.
+	 * A generator-like weight used twice, and a discriminator-like weight trained on a detached output and read
+	 * by a judge of the first network, through stop-gradient or (as {@code SameDiffLayers.frozen()} does) through a
+	 * constant sharing its array: the weights changed as each gradient arrives equal the weights changed after the
+	 * run, over two steps.
 	 */
-	private static SameDiff sharedAndJudged(INDArray w1, INDArray w3) {
+	private static SameDiff sharedAndJudged(INDArray w1, INDArray w3, boolean judgeReadsConstant) {
 		SameDiff sd = SameDiff.create();
 		SDVariable x = sd.placeHolder("x", DataType.FLOAT, 1, 2, 5, 5);
 		SDVariable g1 = sd.var("g1", w1.dup()), d = sd.var("d", w3.dup());
 		SDVariable fake = sd.cnn().conv2d(sd.nn().relu(sd.cnn().conv2d(x, g1, CONV), 0), g1, CONV);
-		SDVariable judged = sd.cnn().conv2d(fake, new StopGradient(sd, d).outputVariable(), CONV).mul(2).sum();
+		SDVariable frozenD = judgeReadsConstant ? sd.constant("d-frozen", sd.getArrForVarName("d")) : new StopGradient(sd, d).outputVariable();
+		SDVariable judged = sd.cnn().conv2d(fake, frozenD, CONV).mul(2).sum();
 		SDVariable dOut = sd.cnn().conv2d(new StopGradient(sd, fake).outputVariable(), d, CONV).sub(1);
 		SDVariable trained = dOut.mul(dOut).mul(3).sum();
 		judged.add(trained).add(fake.mul(fake).sum()).rename("loss");
@@ -130,15 +132,22 @@ class TrainingGraphTest {
 		Nd4j.getRandom().setSeed(7);
 		INDArray w1 = Nd4j.rand(DataType.FLOAT, 3, 3, 2, 2).subi(0.5), w3 = Nd4j.rand(DataType.FLOAT, 3, 3, 2, 2).subi(0.5);
 		INDArray x = Nd4j.rand(DataType.FLOAT, 1, 2, 5, 5);
+		for (boolean judgeReadsConstant : new boolean[] { false, true })
 		for (boolean oneDnn : new boolean[] { false, true }) {
-			SameDiff during = sharedAndJudged(w1, w3), after = sharedAndJudged(w1, w3);
+			SameDiff during = sharedAndJudged(w1, w3, judgeReadsConstant), after = sharedAndJudged(w1, w3, judgeReadsConstant);
 			TrainingGraph early = new TrainingGraph(during, "loss", List.of("g1", "d"), oneDnn, true);
 			TrainingGraph late = new TrainingGraph(after, "loss", List.of("g1", "d"), oneDnn, false);
-			// the op completing d's gradient waits for every other reader of d, the judge's stop-gradient among them
+			// the op completing d's gradient waits for every other reader of d, the judge's stop-gradient or
+			// convolution among them
 			SameDiff gradFn = during.getFunction("grad");
 			String completing = gradFn.getVariables().get(during.getVariable("d").getGradient().name()).getOutputOfOp();
 			List<String> waits = gradFn.getOps().get(completing).getControlDeps();
-			for (String reader : gradFn.getVariables().get("d").getInputsForOp())
+			List<String> readers = new java.util.ArrayList<>(gradFn.getVariables().get("d").getInputsForOp());
+			if (judgeReadsConstant) {
+				assertTrue(gradFn.getVariables().get("d-frozen").getInputsForOp().size() >= 2, "the judge's convolution and its gradient read d");
+				readers.addAll(gradFn.getVariables().get("d-frozen").getInputsForOp());
+			}
+			for (String reader : readers)
 				if (!reader.equals(completing))
 					assertTrue(waits != null && waits.contains(gradFn.getOps().get(reader).getOutputsOfOp().get(0)), reader);
 			Map<String, INDArray> feeds = Map.of("x", x);
@@ -161,7 +170,7 @@ class TrainingGraphTest {
 				assertEquals(List.of("d", "g1"), lateHanded.stream().sorted().collect(java.util.stream.Collectors.toList()));
 				for (String p : List.of("g1", "d"))
 					assertEquals(0, during.getArrForVarName(p).sub(after.getArrForVarName(p)).amaxNumber().doubleValue(), 1e-5,
-							"oneDNN " + oneDnn + ", " + p + " after step " + step);
+							"oneDNN " + oneDnn + ", judge reads constant " + judgeReadsConstant + ", " + p + " after step " + step);
 			}
 		}
 	}
