@@ -92,8 +92,11 @@ public final class NativeRuntime {
 		}
 	}
 
-	/** mmap's read and write protection, and a private anonymous mapping (Linux's flag values). */
-	private static final int PROT_READ_WRITE = 3, MAP_PRIVATE_ANONYMOUS = 0x22;
+	/**
+	 * mmap's read and write protection, a private anonymous mapping, and no swap space set aside for it (Linux's
+	 * flag values).
+	 */
+	private static final int PROT_READ_WRITE = 3, MAP_PRIVATE_ANONYMOUS = 0x22, MAP_NORESERVE = 0x4000;
 
 	/**
 	 * The address of {@code bytes} of fresh memory mapped from the system outside the C allocator, or 0 where that
@@ -102,17 +105,29 @@ public final class NativeRuntime {
 	 * from new heaps made and unmapped again on every training iteration (tens of thousands of page faults each).
 	 */
 	static long mapMemory(long bytes) {
+		return map(bytes, MAP_PRIVATE_ANONYMOUS);
+	}
+
+	/**
+	 * As {@link #mapMemory}, for address space of which only the pages written become resident (and count
+	 * against the machine's memory): room reserved for an allocator of this project's own.
+	 */
+	static long reserveMemory(long bytes) {
+		return map(bytes, MAP_PRIVATE_ANONYMOUS | MAP_NORESERVE);
+	}
+
+	private static long map(long bytes, int flags) {
 		LibC c = libc();
 		if (c == null || !System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) return 0;
 		try {
-			long address = com.sun.jna.Pointer.nativeValue(c.mmap(null, bytes, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0));
+			long address = com.sun.jna.Pointer.nativeValue(c.mmap(null, bytes, PROT_READ_WRITE, flags, -1, 0));
 			return address == -1 ? 0 : address;
 		} catch (UnsatisfiedLinkError | RuntimeException e) {
 			return 0;
 		}
 	}
 
-	/** Gives back memory from {@link #mapMemory}. */
+	/** Gives back memory from {@link #mapMemory} or {@link #reserveMemory}. */
 	static void unmapMemory(long address, long bytes) {
 		LibC c = libc();
 		if (c != null && address != 0) c.munmap(new com.sun.jna.Pointer(address), bytes);

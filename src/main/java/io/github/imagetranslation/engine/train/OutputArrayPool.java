@@ -16,13 +16,16 @@ import org.nd4j.linalg.api.ndarray.BaseNDArray;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 
+import io.github.imagetranslation.engine.nn.ArrayArena;
+
 /**
  * A SameDiff session's memory manager that takes back the arrays a run handed out (its outputs: a training
  * step's losses and gradients) and gives them to the next run that needs an array of the same type, shape and
  * order, before asking the session's own manager. That one keeps the arrays it frees inside a run for reuse, but
  * closes an array returned from outside whenever native code still counts a reference to its buffer, which after
  * an optimiser step is always: the ~40 million gradient floats of a pix2pix U-Net were allocated anew every
- * iteration, about a third of the iteration's time in the native allocator and first-touch page faults.
+ * iteration, about a third of the iteration's time in the native allocator and first-touch page faults. Arrays
+ * from an {@link ArrayArena} underneath go back to it instead, free for arrays of any shape.
  * <p>
  * Every array handed out gets an id no other array has. The session tracks which arrays it may free by their ids,
  * and ND4J 1.0.0-M2.1 gives a reused array ({@code BaseNDArray.assignNewId}, as the session's own manager does on
@@ -45,8 +48,9 @@ final class OutputArrayPool implements SessionMemMgr {
 		this.session = session;
 	}
 
-	/** Keeps {@code a}, which nothing may use any more, for a later allocation. */
+	/** Keeps {@code a}, which nothing may use any more, for a later allocation (frees it, if from an {@link ArrayArena}). */
 	void giveBack(INDArray a) {
+		if (session instanceof ArrayArena && ((ArrayArena) session).free(a)) return;
 		free.computeIfAbsent(key(a.dataType(), a.shape(), a.ordering()), k -> new ArrayDeque<>()).push(a);
 	}
 
@@ -95,6 +99,11 @@ final class OutputArrayPool implements SessionMemMgr {
 
 	private static String key(DataType type, long[] shape, char order) {
 		return type + Arrays.toString(shape) + order;
+	}
+
+	/** The manager this pool asks for arrays it does not have. */
+	SessionMemMgr underlying() {
+		return session;
 	}
 
 	@Override

@@ -26,11 +26,13 @@ import org.nd4j.autodiff.samediff.config.ExecutionResult;
 import org.nd4j.autodiff.samediff.config.SDValue;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.autodiff.samediff.internal.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
+import io.github.imagetranslation.engine.nn.ArrayArena;
 import io.github.imagetranslation.engine.nn.ConsoleSilencer;
 import io.github.imagetranslation.engine.nn.ControlDependencies;
 import io.github.imagetranslation.engine.nn.OneDnnSession;
@@ -51,6 +53,8 @@ import io.github.imagetranslation.engine.nn.ExecutionSessions;
  * iteration after the first allocates much, so no garbage collection is needed per iteration to keep the process flat.
  * {@link #releaseMemory()} gives the cached arrays back when training stops. A graph built with gradients during
  * the run also frees each gradient as soon as an optimiser has taken it, rather than holding all of them to the end.
+ * The session's large arrays come from an {@link ArrayArena}, where an array of any shape reuses memory others
+ * have finished with (a CycleGAN iteration at 128 px: 442 MB of arrays kept by shape, 271 MB in the arena).
  */
 final class TrainingGraph {
 
@@ -225,7 +229,7 @@ final class TrainingGraph {
 		gradFn.setListeners(listeners);
 		if (oneDnnSession) OneDnnSession.install(gradFn);
 		InferenceSession session = gradFn.getSessions().computeIfAbsent(Thread.currentThread().getId(), t -> new InferenceSession(gradFn));
-		if (!(session.getMmgr() instanceof OutputArrayPool)) session.setMmgr(new OutputArrayPool(session.getMmgr()));
+		if (!(session.getMmgr() instanceof OutputArrayPool)) session.setMmgr(new OutputArrayPool(ArrayArena.over(session.getMmgr())));
 		ExecutionResult r = gradFn.output(feeds, Collections.emptyMap(), null, names.toArray(new String[0]));
 		Map<String, INDArray> all = new HashMap<>();
 		if (r.hasValues()) {
@@ -234,6 +238,8 @@ final class TrainingGraph {
 		} else {
 			all.putAll(ExecutionResult.unpack(r.getOutputs()));
 		}
+		SessionMemMgr memory = ((OutputArrayPool) session.getMmgr()).underlying();
+		if (memory instanceof ArrayArena) ((ArrayArena) memory).freeAllBut(all.values());
 		return all;
 	}
 

@@ -25,6 +25,7 @@ import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.github.imagetranslation.engine.nn.ArrayArena;
 import io.github.imagetranslation.engine.nn.NativeRuntime;
 
 /** The training graph's runs, and the arrays a run hands out being reused by the next. */
@@ -72,6 +73,45 @@ class TrainingGraphTest {
 			assertFalse(x1.wasClosed(), "a feed is not the session's to take");
 			assertEquals(0, x1.sub(x1Copy).amaxNumber().doubleValue(), "and it is not written to");
 			graph.release(second, feeds);
+			graph.releaseMemory();
+		}
+	}
+
+	@Test
+	void largeArraysComeFromTheArenaAndEveryRunComputesItsOwnGradients() {
+		NativeRuntime.prepare();
+		Nd4j.getRandom().setSeed(8);
+		INDArray w1 = Nd4j.rand(DataType.FLOAT, 3, 3, 16, 16).subi(0.5), w2 = Nd4j.rand(DataType.FLOAT, 3, 3, 16, 16).subi(0.5);
+		INDArray lossWeights = Nd4j.rand(DataType.FLOAT, 1, 16, 32, 32);
+		java.util.function.Supplier<SameDiff> build = () -> {
+			SameDiff sd = SameDiff.create();
+			SDVariable x = sd.placeHolder("x", DataType.FLOAT, 1, 16, 32, 32);
+			SDVariable h = sd.nn().relu(sd.cnn().conv2d(x, sd.var("w1", w1.dup()), CONV), 0);
+			SDVariable y = sd.cnn().conv2d("y", h.mul(h).add(h), sd.var("w2", w2.dup()), CONV);
+			y.mul(sd.constant("c", lossWeights)).sum().rename("loss");
+			return sd;
+		};
+		for (boolean oneDnn : new boolean[] { false, true }) {
+			TrainingGraph graph = new TrainingGraph(build.get(), "loss", List.of("w1", "w2"), oneDnn, false);
+			for (int run = 0; run < 4; run++) {
+				Map<String, INDArray> feeds = Map.of("x", Nd4j.rand(DataType.FLOAT, 1, 16, 32, 32).subi(0.5 * run));
+				OutAndGrad r = graph.run(feeds, List.of("loss", "y"));
+				SameDiff reference = build.get();
+				reference.setLossVariables("loss");
+				Map<String, INDArray> expected = reference.calculateGradients(feeds, "w1", "w2");
+				for (String p : List.of("w1", "w2")) {
+					double scale = expected.get(p).amaxNumber().doubleValue();
+					assertEquals(0, r.getGradients().get(p).sub(expected.get(p)).amaxNumber().doubleValue(), 1e-4 * scale,
+							"oneDNN " + oneDnn + ", run " + run + ", " + p);
+				}
+				assertEquals(0, r.getOutputs().get("y").sub(reference.output(feeds, "y").get("y")).amaxNumber().doubleValue(), 1e-3,
+						"oneDNN " + oneDnn + ", run " + run + ", y");
+				InferenceSession session = graph.graph().getFunction("grad").getSessions().get(Thread.currentThread().getId());
+				SessionMemMgr memory = ((OutputArrayPool) session.getMmgr()).underlying();
+				if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux"))
+					assertTrue(memory instanceof ArrayArena && ((ArrayArena) memory).owns(r.getOutputs().get("y")), "an array of 64 KB from the arena");
+				graph.release(r, feeds);
+			}
 			graph.releaseMemory();
 		}
 	}
