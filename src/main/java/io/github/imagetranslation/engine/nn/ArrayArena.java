@@ -55,8 +55,8 @@ public final class ArrayArena implements SessionMemMgr {
 	private final Map<Long, INDArray> owners = new HashMap<>();
 	/** The arrays made over each range start so far, to hand out again for the same shape. */
 	private final Map<Long, List<INDArray>> made = new HashMap<>();
-	/** Released arrays whose buffer something else still used. */
-	private final List<INDArray> shared = new ArrayList<>();
+	/** Released arrays whose buffer something else still used, with their range's start. */
+	private final Map<INDArray, Long> shared = new IdentityHashMap<>();
 	private long highWater;
 
 	private ArrayArena(SessionMemMgr fallback, long base, long capacity) {
@@ -75,7 +75,7 @@ public final class ArrayArena implements SessionMemMgr {
 		return reserved == 0 ? fallback : new ArrayArena(fallback, reserved, capacity);
 	}
 
-	/** As {@link #over(SessionMemMgr, long)}, reserving half the machine's physical memory. */
+	/** As {@link #over(SessionMemMgr, long)}, reserving half the machine's physical memory (at least 1 GB). */
 	public static SessionMemMgr over(SessionMemMgr fallback) {
 		return over(fallback, Math.max(1L << 30, Pointer.totalPhysicalBytes() / 2) / ALIGNMENT * ALIGNMENT);
 	}
@@ -102,19 +102,16 @@ public final class ArrayArena implements SessionMemMgr {
 		if (!shared.isEmpty()) freeUnshared();
 		long start = take((bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT);
 		if (start < 0) return null;
-		INDArray a = arrayAt(start, shape, order);
+		INDArray a = arrayAt(start, shape, length, order);
 		owners.put(start, a);
 		return a;
 	}
 
 	/** An array over the range at {@code start}: one made there before for this shape and order, or a new one. */
-	private INDArray arrayAt(long start, long[] shape, char order) {
+	private INDArray arrayAt(long start, long[] shape, long length, char order) {
 		List<INDArray> before = made.computeIfAbsent(start, s -> new ArrayList<>(2));
 		for (INDArray a : before)
 			if (!a.wasClosed() && a.ordering() == order && Arrays.equals(a.shape(), shape)) return a;
-		long length = 1;
-		for (long s : shape)
-			length *= s;
 		long at = base + start, n = length; // not named "address": inside the class below that is Pointer's field
 		FloatPointer pointer = new FloatPointer() {
 			{
@@ -144,7 +141,7 @@ public final class ArrayArena implements SessionMemMgr {
 	 */
 	public boolean free(INDArray a) {
 		if (!owns(a)) return false;
-		freeRange(a);
+		freeRange(a.data().address() - base, a);
 		return true;
 	}
 
@@ -153,9 +150,9 @@ public final class ArrayArena implements SessionMemMgr {
 		if (!owns(array)) {
 			fallback.release(array);
 		} else if (Nd4j.getExecutioner().useCount(array.data()) > 1) {
-			shared.add(array);
+			shared.put(array, array.data().address() - base);
 		} else {
-			freeRange(array);
+			freeRange(array.data().address() - base, array);
 		}
 	}
 
@@ -168,18 +165,20 @@ public final class ArrayArena implements SessionMemMgr {
 	public void freeAllBut(Collection<INDArray> kept) {
 		Set<INDArray> keep = Collections.newSetFromMap(new IdentityHashMap<>());
 		keep.addAll(kept);
-		keep.addAll(shared);
-		for (INDArray a : new ArrayList<>(owners.values()))
-			if (!keep.contains(a)) freeRange(a);
+		keep.addAll(shared.keySet());
+		for (Map.Entry<Long, INDArray> e : new ArrayList<>(owners.entrySet()))
+			if (!keep.contains(e.getValue())) freeRange(e.getKey(), e.getValue());
 	}
 
 	/** Frees the ranges of released arrays that nothing shares any more. */
 	private void freeUnshared() {
-		for (Iterator<INDArray> i = shared.iterator(); i.hasNext();) {
-			INDArray a = i.next();
+		for (Iterator<Map.Entry<INDArray, Long>> i = shared.entrySet().iterator(); i.hasNext();) {
+			Map.Entry<INDArray, Long> e = i.next();
+			INDArray a = e.getKey();
+			long start = e.getValue();
 			if (a.wasClosed() || Nd4j.getExecutioner().useCount(a.data()) <= 1) {
 				i.remove();
-				freeRange(a);
+				freeRange(start, a);
 			}
 		}
 	}
@@ -228,9 +227,8 @@ public final class ArrayArena implements SessionMemMgr {
 		return range[0];
 	}
 
-	/** Frees the range of {@code a} unless it was freed already (and perhaps serves another array now). */
-	private void freeRange(INDArray a) {
-		long start = a.data().address() - base;
+	/** Frees the range at {@code start} if {@code a} holds it (not if it was freed and serves another array now). */
+	private void freeRange(long start, INDArray a) {
 		if (owners.get(start) != a) return;
 		owners.remove(start);
 		Long length = used.remove(start);
