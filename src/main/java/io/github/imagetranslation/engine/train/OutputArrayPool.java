@@ -4,6 +4,7 @@ import java.lang.reflect.Field;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -99,6 +100,14 @@ final class OutputArrayPool implements SessionMemMgr {
 
 	private static String key(DataType type, long[] shape, char order) {
 		return type + Arrays.toString(shape) + order;
+	}
+
+	/**
+	 * Tells an {@link ArrayArena} underneath that a run has ended and handed out {@code outputs}: whatever else it
+	 * still counts as in use is free (see {@link ArrayArena#freeAllBut}).
+	 */
+	void runEnded(Collection<INDArray> outputs) {
+		if (session instanceof ArrayArena) ((ArrayArena) session).freeAllBut(outputs);
 	}
 
 	/** The manager this pool asks for arrays it does not have. */

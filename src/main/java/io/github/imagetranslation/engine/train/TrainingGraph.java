@@ -26,7 +26,6 @@ import org.nd4j.autodiff.samediff.config.ExecutionResult;
 import org.nd4j.autodiff.samediff.config.SDValue;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
-import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.autodiff.samediff.internal.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
@@ -238,8 +237,7 @@ final class TrainingGraph {
 		} else {
 			all.putAll(ExecutionResult.unpack(r.getOutputs()));
 		}
-		SessionMemMgr memory = ((OutputArrayPool) session.getMmgr()).underlying();
-		if (memory instanceof ArrayArena) ((ArrayArena) memory).freeAllBut(all.values());
+		((OutputArrayPool) session.getMmgr()).runEnded(all.values());
 		return all;
 	}
 
